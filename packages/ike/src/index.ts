@@ -1,2 +1,4 @@
-/** Public entry of @tunnelscope/ike: the IKEv2 codec and its crypto. */
+/** Public entry of @tunnelscope/ike: the IKEv2 codec, its crypto, and capture files. Pure: no sockets, timers or clock. */
 export * from './constants.ts';
+export * from './crypto/index.ts';
+export * from './wireshark-keys.ts';
