@@ -1,0 +1,22 @@
+/**
+ * Time for the engine. The pure core reads `now` from its input; the shell
+ * uses a Clock to read time and to be woken. Tests use `ManualClock`
+ * (test-utils) to move time without sleeping.
+ *
+ * Contract: `setTimer` callbacks run at or after `at` (ms since epoch, the
+ * clock's own timeline), never synchronously inside `setTimer`; the
+ * returned function cancels the timer and is idempotent.
+ */
+export interface Clock {
+  now(): number;
+  setTimer(at: number, callback: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(at, callback) {
+    const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+    handle.unref?.();
+    return () => clearTimeout(handle);
+  },
+};
