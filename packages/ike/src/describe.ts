@@ -163,7 +163,7 @@ function describeNotifyData(payload: Extract<Payload, { type: typeof PayloadType
     case 'nat_detection':
       return { hash: hex(view.hash) };
     case 'invalid_ke_payload':
-      return { group: dhGroupName(view.group) };
+      return { group: groupText(view.group) };
     case 'rekey_sa':
       return { rekeySpi: spiText(view.spi) };
     case 'signature_hash_algorithms':
@@ -195,7 +195,7 @@ export function describePayload(payload: Payload): DescribeNode {
     case PayloadType.SA:
       return { label, fields: critical, children: payload.proposals.map(describeProposal) };
     case PayloadType.KE:
-      return { label, fields: { ...critical, group: dhGroupName(payload.group), length: payload.data.length } };
+      return { label, fields: { ...critical, group: groupText(payload.group), length: payload.data.length } };
     case PayloadType.IDi:
     case PayloadType.IDr:
       return {
@@ -316,6 +316,11 @@ function describeEncrypted(message: IkeMessage): DescribeNode | undefined {
   };
 }
 
+/** "31 (curve25519)": rendered after the field name, so "group 31 (curve25519)". */
+function groupText(group: number): string {
+  return dhGroupName(group).replace(/^DH group /, '');
+}
+
 /** The JSON-able full decode of a message. */
 export function describeMessage(message: IkeMessage): MessageDescription {
   const { header } = message;
@@ -342,11 +347,15 @@ function renderNode(node: DescribeNode, depth: number, lines: string[]): void {
   for (const child of node.children ?? []) renderNode(child, depth + 1, lines);
 }
 
-/** Text of a description: the summary line, the header, then one indented line per node. */
-export function renderDescription(description: MessageDescription): string {
+/**
+ * Text of a description: the summary line (unless `withSummary` is false,
+ * as under a snoop entry that already shows it), the header, then one
+ * indented line per node.
+ */
+export function renderDescription(description: MessageDescription, options: { withSummary?: boolean } = {}): string {
   const { header } = description;
   const lines = [
-    description.summary,
+    ...(options.withSummary === false ? [] : [description.summary]),
     `  header: SPIi ${header.initiatorSpi} SPIr ${header.responderSpi}, ${header.exchange}, message id ${header.messageId}, flags ${header.flags}`,
   ];
   for (const payload of description.payloads) renderNode(payload, 1, lines);
@@ -355,6 +364,6 @@ export function renderDescription(description: MessageDescription): string {
 }
 
 /** `-full` text of a message. */
-export function describeMessageText(message: IkeMessage): string {
-  return renderDescription(describeMessage(message));
+export function describeMessageText(message: IkeMessage, options: { withSummary?: boolean } = {}): string {
+  return renderDescription(describeMessage(message), options);
 }

@@ -116,7 +116,7 @@ export function decodeIkeCapture(capture: Uint8Array, options: DecodeCaptureOpti
       direction: outbound ? 'out' : 'in',
       summary,
       ikeVersion,
-      ...(options.full && message ? { fullText: describeMessageText(message) } : {}),
+      ...(options.full && message ? { fullText: describeMessageText(message, { withSummary: false }) } : {}),
     };
     const formatted = formatSnoopEntry(snoop, { wrapWidth: options.wrapWidth ?? 0 });
     entries.push({ frame: d.frame, kind, snoop, ...(note ? { note } : {}), text: note ? `${formatted}\n ! ${note}` : formatted });

@@ -103,7 +103,7 @@ describe('describeMessage', () => {
   });
 
   it('shows KE group and length, nonce length, typed notify data and hex for unknown notifies', () => {
-    expect(text).toContain('KE: group DH group 31 (curve25519), length 32');
+    expect(text).toContain('KE: group 31 (curve25519), length 32');
     expect(text).toContain('No: length 32');
     expect(text).toContain(`N(NAT_DETECTION_SOURCE_IP): type 16388, hash ${'ab'.repeat(20)}`);
     expect(text).toContain('N(SIGNATURE_HASH_ALGORITHMS): type 16431, algorithms SHA2_256, SHA2_384, SHA2_512');
