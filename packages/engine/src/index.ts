@@ -56,6 +56,8 @@ export * from './cli/format-cert-show-table.ts';
 export * from './io/transport.ts';
 export * from './io/clock.ts';
 export * from './io/udp-transport.ts';
+export * from './ike/index.ts';
+export * from './gateway/index.ts';
 
 // Offline capture decoding (tunnelscope decode).
 export * from './offline/decode-capture.ts';

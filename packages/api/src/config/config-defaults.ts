@@ -31,6 +31,8 @@ export const PREDEFINED_SERVICES = [
 
 export const TUNNEL_DEFAULTS = {
   enabled: true,
+  /** 0: the peer listens on the same IKE port as we do (500 in production). */
+  remotePort: 0,
   perHost: false,
   ikeLifetimeSeconds: 28_800,
   ipsecLifetimeSeconds: 3_600,

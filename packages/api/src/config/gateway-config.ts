@@ -288,6 +288,12 @@ const tunnelRequiredFields = {
 
 const tunnelDefaultedFields = {
   enabled: Type.Boolean({ default: TUNNEL_DEFAULTS.enabled }),
+  remotePort: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: TUNNEL_DEFAULTS.remotePort,
+    description: "Remote gateway's IKE port when we initiate; 0 = the same as our IKE port (500 in production).",
+  }),
   perHost: Type.Boolean({ default: TUNNEL_DEFAULTS.perHost, description: 'One IPsec SA per host pair instead of per network pair.' }),
   ikeLifetimeSeconds: Type.Integer({ minimum: 60, default: TUNNEL_DEFAULTS.ikeLifetimeSeconds }),
   ipsecLifetimeSeconds: Type.Integer({ minimum: 60, default: TUNNEL_DEFAULTS.ipsecLifetimeSeconds }),

@@ -306,6 +306,7 @@ export function normaliseTunnel(input: TunnelInput, path: string, context: Tunne
   return {
     name: input.name,
     enabled: input.enabled ?? TUNNEL_DEFAULTS.enabled,
+    remotePort: input.remotePort ?? TUNNEL_DEFAULTS.remotePort,
     localNetworks,
     remoteNetworks,
     perHost: input.perHost ?? TUNNEL_DEFAULTS.perHost,

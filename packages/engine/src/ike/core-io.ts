@@ -1,0 +1,47 @@
+/**
+ * What goes into and comes out of the daemon core. The core is a
+ * deterministic state machine: `core.handle(input, now)` returns datagrams to
+ * send, events to publish, datagram records to store and timer changes; it
+ * never touches a socket, a timer or the wall clock. The gateway shell
+ * (`../gateway`) does all of that.
+ *
+ * Timers are named by key (`ike-3/retransmit`, `child-7/rekey`, ...). A
+ * `TimerRequest` with `at: null` cancels; otherwise the shell (re)arms the
+ * key and feeds `{ kind: 'timer', key }` back when it fires.
+ */
+import type { DaemonEngineEvent, EngineEvent, GatewayConfig } from '@tunnelscope/api';
+import type { Datagram, TransportNotice } from '../io/transport.ts';
+import type { StoredDatagram } from '../snoop/datagram-store.ts';
+
+/** Every event the daemon publishes. */
+export type GatewayEvent = EngineEvent | DaemonEngineEvent;
+
+export type CoreInput =
+  | { kind: 'datagram'; datagram: Datagram }
+  | { kind: 'notice'; notice: TransportNotice }
+  | { kind: 'timer'; key: string }
+  | { kind: 'initiate'; tunnel: string }
+  | { kind: 'rekey_ike_sa'; ikeSaId: string }
+  | { kind: 'rekey_child_sa'; childSaId: string }
+  | { kind: 'delete_ike_sa'; ikeSaId: string }
+  | { kind: 'delete_child_sa'; childSaId: string }
+  | { kind: 'apply_config'; config: GatewayConfig };
+
+export interface TimerRequest {
+  key: string;
+  /** ms since epoch; null cancels the timer. */
+  at: number | null;
+}
+
+export type GatewayCommandResult = { ok: true; ikeSaId?: string; childSaId?: string } | { ok: false; error: string };
+
+export interface CoreOutput {
+  /** Datagrams to hand to the transport, in order. */
+  send: Datagram[];
+  /** Records for the datagram store (received and sent), in order. */
+  stored: StoredDatagram[];
+  events: GatewayEvent[];
+  timers: TimerRequest[];
+  /** Outcome of a command input (initiate, rekey, delete, apply_config). */
+  result?: GatewayCommandResult;
+}

@@ -1,0 +1,192 @@
+/**
+ * What a configured tunnel means on the wire: its proposal strings as SA
+ * payload proposals (through the IKE package's keyword parser, the one
+ * config validation uses), its networks as traffic selectors, its
+ * identities as ID payload content, its PSK as bytes, its lifetimes. Pure
+ * functions of the config; nothing here is secret-free, so none of it goes
+ * into events as is (proposal texts and selectors do, keys never).
+ */
+import type { GatewayConfig, TunnelConfig } from '@tunnelscope/api';
+import {
+  IdType,
+  PayloadType,
+  ProtocolId,
+  TransformType,
+  keywordForTransform,
+  parseProposal,
+  proposalTransforms,
+  pskBytes,
+  type AddressRangeSelector,
+  type IdPayload,
+  type Proposal,
+  type Transform,
+  type TrafficSelector as WireSelector,
+} from '@tunnelscope/ike';
+import { resolveTunnelNetworks } from '../config/network-references.ts';
+import { identityToWire } from '../selection/identity-matcher.ts';
+import { trafficSelectorForNetwork, type TrafficSelector } from '../selection/traffic-selectors.ts';
+
+function toTransform(type: number, id: number, keyLength: number | undefined): Transform {
+  return { transformType: type, transformId: id, attributes: keyLength === undefined ? [] : [{ format: 'tv', type: 14, value: keyLength }] };
+}
+
+/** SA payload proposals for configured proposal strings (unsupported transforms left out). */
+export function configuredProposals(texts: readonly string[], kind: 'ike' | 'esp'): Proposal[] {
+  const proposals: Proposal[] = [];
+  for (const text of texts) {
+    let parsed;
+    try {
+      parsed = parseProposal(text, kind);
+    } catch {
+      continue;
+    }
+    const transforms = proposalTransforms(parsed)
+      .filter((t) => t.supported && t.id !== null)
+      .map((t) => toTransform(t.type, t.id!, t.keyLength));
+    if (transforms.length === 0) continue;
+    proposals.push({
+      number: proposals.length + 1,
+      protocol: kind === 'ike' ? ProtocolId.IKE : ProtocolId.ESP,
+      spi: new Uint8Array(0),
+      transforms,
+    });
+  }
+  return proposals;
+}
+
+/** strongSwan notation of an SA payload proposal, for evidence ("aes128gcm16-prfsha256-x25519"). */
+export function proposalText(proposal: Proposal): string {
+  const protocol = proposal.protocol === ProtocolId.IKE ? 'IKE' : proposal.protocol === ProtocolId.ESP ? 'ESP' : `proto${proposal.protocol}`;
+  const words = proposal.transforms.map((t) => {
+    const keyLength = t.attributes.find((a) => a.format === 'tv' && a.type === 14);
+    const ref = { type: t.transformType, id: t.transformId, keyLength: keyLength?.format === 'tv' ? keyLength.value : undefined };
+    return keywordForTransform(ref) ?? `${t.transformType}:${t.transformId}${ref.keyLength ? `/${ref.keyLength}` : ''}`;
+  });
+  return `${protocol}:${words.join('-')}`;
+}
+
+/** The IKE proposals offered/accepted for a tunnel. */
+export function ikeProposalsOf(tunnel: TunnelConfig): Proposal[] {
+  return configuredProposals(tunnel.ikeProposals, 'ike');
+}
+
+/** The ESP proposals; with `withPfs` false, DH (PFS) transforms are dropped (IKE_AUTH's first CHILD_SA). */
+export function espProposalsOf(tunnel: TunnelConfig, withPfs: boolean): Proposal[] {
+  const proposals = configuredProposals(tunnel.ipsecProposals, 'esp');
+  if (withPfs) return proposals;
+  return proposals.map((p) => ({ ...p, transforms: p.transforms.filter((t) => t.transformType !== TransformType.DH) }));
+}
+
+/** The first DH group of the first IKE proposal: the KE we send first. */
+export function firstIkeGroup(tunnel: TunnelConfig): number | undefined {
+  for (const proposal of ikeProposalsOf(tunnel)) {
+    const dh = proposal.transforms.find((t) => t.transformType === TransformType.DH);
+    if (dh) return dh.transformId;
+  }
+  return undefined;
+}
+
+/** Every DH group the tunnel's IKE proposals allow. */
+export function ikeGroupsOf(tunnel: TunnelConfig): number[] {
+  return ikeProposalsOf(tunnel).flatMap((p) => p.transforms.filter((t) => t.transformType === TransformType.DH).map((t) => t.transformId));
+}
+
+/** The PFS group of the first ESP proposal with one (0 = no PFS). */
+export function pfsGroupOf(tunnel: TunnelConfig): number {
+  for (const proposal of espProposalsOf(tunnel, true)) {
+    const dh = proposal.transforms.find((t) => t.transformType === TransformType.DH && t.transformId !== 0);
+    if (dh) return dh.transformId;
+  }
+  return 0;
+}
+
+export function toWireSelector(selector: TrafficSelector): AddressRangeSelector {
+  return {
+    kind: selector.startAddress.includes(':') ? 'ipv6' : 'ipv4',
+    ipProtocol: selector.protocol,
+    startPort: selector.startPort,
+    endPort: selector.endPort,
+    startAddress: selector.startAddress,
+    endAddress: selector.endAddress,
+  };
+}
+
+export function fromWireSelector(selector: WireSelector): TrafficSelector | undefined {
+  if (selector.kind === 'opaque') return undefined;
+  return {
+    startAddress: selector.startAddress,
+    endAddress: selector.endAddress,
+    protocol: selector.ipProtocol,
+    startPort: selector.startPort,
+    endPort: selector.endPort,
+  };
+}
+
+export function describeWireSelector(selector: WireSelector): string {
+  if (selector.kind === 'opaque') return `opaque(type ${selector.tsType})`;
+  const range = selector.startAddress === selector.endAddress ? selector.startAddress : `${selector.startAddress}-${selector.endAddress}`;
+  const proto = selector.ipProtocol === 0 ? '' : `[${selector.ipProtocol}`;
+  const ports = selector.startPort === 0 && selector.endPort === 65535 ? '' : `${proto ? '' : '[0'}/${selector.startPort}-${selector.endPort}`;
+  return `${range}${proto}${ports}${proto || ports ? ']' : ''}`;
+}
+
+/** The tunnel's networks as traffic selectors. */
+export function tunnelSelectors(config: GatewayConfig, tunnel: TunnelConfig): { local: TrafficSelector[]; remote: TrafficSelector[] } {
+  const networks = resolveTunnelNetworks(config, tunnel);
+  return {
+    local: networks.local.map((n) => trafficSelectorForNetwork(n)),
+    remote: networks.remote.map((n) => trafficSelectorForNetwork(n)),
+  };
+}
+
+/** Our ID payload for a tunnel: the configured local identity, else our address. */
+export function localIdPayload(tunnel: TunnelConfig, which: 'i' | 'r', localAddress: string): IdPayload {
+  const wire = identityToWire(tunnel.localId) ?? addressIdentity(localAddress);
+  return { type: which === 'i' ? PayloadType.IDi : PayloadType.IDr, idType: wire.idType, data: wire.data };
+}
+
+function addressIdentity(address: string): { idType: number; data: Uint8Array } {
+  if (address.includes(':')) {
+    const data = new Uint8Array(16);
+    const [head = '', tail] = address.split('::') as [string, string | undefined];
+    const headGroups = head ? head.split(':') : [];
+    const tailGroups = tail ? tail.split(':') : [];
+    const groups = tail === undefined ? headGroups : [...headGroups, ...new Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+    groups.forEach((g, i) => {
+      const v = Number.parseInt(g || '0', 16);
+      data[2 * i] = v >> 8;
+      data[2 * i + 1] = v & 0xff;
+    });
+    return { idType: IdType.IPV6_ADDR, data };
+  }
+  return { idType: IdType.IPV4_ADDR, data: Uint8Array.from(address.split('.').map(Number)) };
+}
+
+/** The PSK bytes of a tunnel, or undefined (certificate auth, or a key that does not parse). */
+export function tunnelPsk(tunnel: TunnelConfig): Uint8Array | undefined {
+  if (tunnel.auth.method !== 'psk') return undefined;
+  try {
+    return pskBytes({ kind: tunnel.auth.psk.type, value: tunnel.auth.psk.value });
+  } catch {
+    return undefined;
+  }
+}
+
+/** ID payload body after the generic header (IDx' of RFC 7296 §2.15). */
+export function idPayloadBody(id: { idType: number; data: Uint8Array }): Uint8Array {
+  const out = new Uint8Array(4 + id.data.length);
+  out[0] = id.idType;
+  out.set(id.data, 4);
+  return out;
+}
+
+/**
+ * Where we send IKE for a tunnel: its remote endpoint address and
+ * `remotePort` (0 means our own IKE port: symmetric deployments, 500 in
+ * production); undefined for roaming tunnels ("none"), which only respond.
+ */
+export function tunnelRemoteEndpoint(tunnel: TunnelConfig, defaultPort: number): { address: string; port: number } | undefined {
+  const address = tunnel.remoteEndpoint.trim();
+  if (address === '' || address === 'none') return undefined;
+  return { address, port: tunnel.remotePort > 0 ? tunnel.remotePort : defaultPort };
+}
