@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `pnpm start`: starts the tunnelscope server with the demo lab on loopback.
-// The server (apps/server) is built in its own issue; until it exists this
-// entry point says so plainly instead of pretending to run something.
-import { existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+// `pnpm start`: builds what is missing (the web app, when its package exists
+// and has no dist yet) and starts the tunnelscope server on 127.0.0.1 with
+// the real engine. Flags and environment are passed through:
+//   --config PATH | TUNNELSCOPE_CONFIG     --data-dir DIR | TUNNELSCOPE_DATA_DIR
+//   --http-port N | TUNNELSCOPE_HTTP_PORT  --no-lab | TUNNELSCOPE_LAB=0
+import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,14 +13,23 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const serverEntry = path.join(root, 'apps/server/src/main.ts');
 
 if (!existsSync(serverEntry)) {
-  console.log('tunnelscope: the server and dashboard are not built yet in this revision.');
-  console.log('What works today: the IKEv2 codec and crypto (packages/ike) and the offline decoder:');
-  console.log('  pnpm tunnelscope decode <capture.pcap> [--keys ikev2_decryption_table] [--full]');
-  process.exit(0);
+  console.log('tunnelscope: the server is not in this revision.');
+  process.exit(1);
+}
+
+const webPackage = path.join(root, 'apps/web/package.json');
+if (existsSync(webPackage) && !existsSync(path.join(root, 'apps/web/dist/index.html'))) {
+  const scripts = JSON.parse(readFileSync(webPackage, 'utf8')).scripts ?? {};
+  if (scripts.build) {
+    console.log('tunnelscope: building the dashboard (apps/web) ...');
+    const build = spawnSync('pnpm', ['--dir', path.join(root, 'apps/web'), 'run', 'build'], { stdio: 'inherit', cwd: root });
+    if (build.status !== 0) console.log('tunnelscope: the dashboard build failed; starting the server without it.');
+  }
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', serverEntry, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
 });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));

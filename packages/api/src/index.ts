@@ -6,3 +6,5 @@ export * from './events/tunnel-selection.ts';
 export * from './stats/ike-stat-counters.ts';
 export * from './schema-issues.ts';
 export * from './engine-events.ts';
+export * from './rest/index.ts';
+export * from './stream/index.ts';

@@ -1,0 +1,2 @@
+/** The REST and stream contract the server validates against: one source, packages/api. */
+export * from '@tunnelscope/api';

@@ -1,0 +1,98 @@
+/**
+ * `pnpm start`: the server with the real engine on 127.0.0.1. Prints the
+ * dashboard URL on its own line, and on a first start the one-time setup
+ * link. See start-options.ts for flags and environment.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer, type TunnelscopeServer } from './app.ts';
+import { configFormatForPath, parseConfigText } from './engine-api.ts';
+import { EngineGateway } from './plugins/app/engine-gateway.ts';
+import type { LabPort } from './plugins/app/lab-port.ts';
+import { resolveStartOptions, StartOptionsError } from './start-options.ts';
+
+const HOST = '127.0.0.1';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The demo lab hook: the lab's owner returns its LabPort here. */
+function createLab(): LabPort | undefined {
+  return undefined;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`tunnelscope: ${message}\n`);
+  process.exit(1);
+}
+
+function readConfigFile(file: string): { config: unknown; path: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    fail(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = parseConfigText(text, configFormatForPath(file));
+  if (!parsed.ok) fail(`config file ${file}:\n${parsed.errors.map((e) => `  ${e.path || '(file)'}: ${e.message}`).join('\n')}`);
+  return { config: parsed.value, path: file };
+}
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = resolveStartOptions(process.argv.slice(2), process.env, process.cwd());
+  } catch (err) {
+    if (err instanceof StartOptionsError) fail(err.message);
+    throw err;
+  }
+  const lab = options.lab ? createLab() : undefined;
+  let server: TunnelscopeServer;
+  try {
+    server = await createServer({
+      gateway: new EngineGateway(),
+      dataDir: options.dataDir,
+      lab,
+      webDist: path.join(repoRoot, 'apps/web/dist'),
+      fileConfig: options.configPath ? readConfigFile(options.configPath) : undefined,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.name === 'TransportBindError') {
+      const hint =
+        e.code === 'EADDRNOTAVAIL'
+          ? "set engine.listenAddresses or the tunnels' localEndpoint to an address of this machine"
+          : 'set engine.ikePort / engine.natTPort in the config to free ports (>= 1024 without root)';
+      fail(`the IKE engine cannot bind its UDP sockets: ${e.message}; ${hint}`);
+    }
+    fail(`cannot start: ${e.message}`);
+  }
+  try {
+    const { url, port } = await server.listen(options.httpPort, HOST);
+    process.stdout.write(`\ntunnelscope is running (data: ${options.dataDir}). Dashboard:\n${url}\n`);
+    if (server.setupToken) {
+      process.stdout.write(`\nFirst start: create the admin account with this one-time link:\nhttp://${HOST}:${port}/setup#token=${server.setupToken}\n`);
+    }
+    if (options.lab && !lab) process.stdout.write('The demo lab is not wired in this revision (--no-lab silences this).\n');
+    process.stdout.write('\n');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    await server.close();
+    if (e.code === 'EADDRINUSE') fail(`port ${options.httpPort} on ${HOST} is already in use; choose another with --http-port N or TUNNELSCOPE_HTTP_PORT`);
+    if (e.code === 'EACCES') fail(`binding ${HOST}:${options.httpPort} needs privileges (ports below 1024 need root); choose a port >= 1024 with --http-port`);
+    fail(`cannot listen on ${HOST}:${options.httpPort}: ${e.message}`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    void server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

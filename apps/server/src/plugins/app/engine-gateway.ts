@@ -1,0 +1,397 @@
+/**
+ * The GatewayPort over the real engine: the IKE gateway shell on real UDP
+ * sockets, the engine's config model (validate / redact / merge secrets),
+ * its CLI interpreter and its `ike -stat` table.
+ *
+ *   applyConfig(first) --> UdpTransport(listen addresses, IKE/NAT-T ports) + IkeGateway.start
+ *   applyConfig(same endpoints) --> IkeGateway.applyConfig (SAs keep running)
+ *   applyConfig(other endpoints) --> stop, new transport + gateway (SAs end)
+ *
+ *   IkeGateway events --> GatewayEvent envelopes (topic, tunnel, peer, code, text)
+ *   IkeGateway datagram store --(after every event and every 100 ms)--> GatewayDatagram
+ *
+ * The engine's datagram store is in memory and bounded; the server persists
+ * each datagram as soon as it appears there. Not provided by the engine yet:
+ * session-key export (`sessionKeys`), certificate cache and flow table for
+ * the CLI; commands for them say they are not available.
+ */
+import type { GatewayConfig as EngineConfig } from '@tunnelscope/api';
+import { decodeMessage, describeMessageText } from '@tunnelscope/ike';
+import type { ChildSaView, IkeSaView, IkeStatCounters, SnoopSettings, TunnelStatusView } from '../../contract.ts';
+import {
+  emptyIkeStatCounters,
+  formatIkeStatTable,
+  formatSnoopEntry,
+  IkeGateway,
+  mergeSecrets,
+  redactConfig,
+  runCommand,
+  UdpTransport,
+  validateConfig,
+  type EngineGatewayEvent,
+  type StoredDatagram,
+} from '../../engine-api.ts';
+import { NOTIFY_NAMES, NOTIFY_SHORT_NAMES } from '../../ike-tools.ts';
+import {
+  GatewayActionError,
+  type CommandResult,
+  type ConfigValidation,
+  type GatewayConfig,
+  type GatewayDatagram,
+  type GatewayEvent,
+  type GatewayListener,
+  type GatewayPort,
+  type PskTestResult,
+} from './gateway-port.ts';
+
+const EXCHANGES: Record<number, string> = { 34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 36: 'CREATE_CHILD_SA', 37: 'INFORMATIONAL' };
+/** strongSwan short notify name -> IANA name, for error notifies (types below 16384). */
+const ERROR_NOTIFY_BY_SHORT = new Map(
+  [...NOTIFY_SHORT_NAMES].filter(([type]) => type < 16384).map(([type, short]) => [short, NOTIFY_NAMES.get(type) ?? short]),
+);
+
+export class EngineGateway implements GatewayPort {
+  private engine: IkeGateway | undefined;
+  private endpointsKey = '';
+  private config: EngineConfig;
+  private started = false;
+  private unsubscribeEngine: (() => void) | undefined;
+  private readonly listeners = new Set<GatewayListener>();
+  private lastDatagramId = 0;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly tunnelOfIkeSa = new Map<string, string>();
+  private snoopSettings: SnoopSettings = { mode: 'off', peer: null };
+
+  constructor() {
+    const defaults = validateConfig({});
+    if (!defaults.ok) throw new Error('the engine refuses its own default config');
+    this.config = defaults.config;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    this.pollTimer = setInterval(() => this.pullDatagrams(), 100);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pullDatagrams();
+    await this.stopEngine();
+  }
+
+  running(): boolean {
+    return this.started;
+  }
+
+  getConfig(): GatewayConfig {
+    return structuredClone(this.config) as unknown as GatewayConfig;
+  }
+
+  validateConfig(candidate: unknown): ConfigValidation {
+    const result = validateConfig(candidate);
+    if (result.ok) return { ok: true, config: result.config as unknown as GatewayConfig };
+    return { ok: false, errors: result.errors.map((e) => ({ path: e.path, message: e.message })) };
+  }
+
+  async applyConfig(config: GatewayConfig): Promise<void> {
+    const next = config as unknown as EngineConfig;
+    const key = endpointsKey(next);
+    if (this.engine && key === this.endpointsKey) {
+      const result = this.engine.applyConfig(next);
+      if (!result.ok) throw new Error(result.error);
+    } else {
+      await this.stopEngine();
+      await this.startEngine(next, key);
+    }
+    this.config = structuredClone(next);
+  }
+
+  redactConfig(config: GatewayConfig): GatewayConfig {
+    return redactConfig(config as unknown as EngineConfig) as unknown as GatewayConfig;
+  }
+
+  mergeSecrets(candidate: unknown, current: GatewayConfig): unknown {
+    return mergeSecrets(candidate, current as unknown as EngineConfig);
+  }
+
+  listTunnels(): TunnelStatusView[] {
+    const ike = this.engine?.listIkeSas() ?? [];
+    const child = this.engine?.listChildSas() ?? [];
+    return this.config.tunnels.map((t) => {
+      const ikeSas = ike.filter((sa) => sa.tunnel === t.name);
+      const childSas = child.filter((sa) => sa.tunnel === t.name);
+      const up = childSas.some((c) => c.state === 'installed' || c.state === 'established');
+      return {
+        name: t.name,
+        state: up ? 'up' : ikeSas.length > 0 ? 'connecting' : 'down',
+        remote: t.remoteEndpoint,
+        ikeSaCount: ikeSas.length,
+        childSaCount: childSas.length,
+      };
+    });
+  }
+
+  listIkeSas(): IkeSaView[] {
+    return (this.engine?.listIkeSas() ?? []).map((sa) => ({
+      id: sa.id,
+      tunnel: sa.tunnel,
+      state: sa.state,
+      role: sa.role,
+      local: sa.local,
+      remote: sa.remote,
+      spiInitiator: sa.spiInitiator,
+      spiResponder: sa.spiResponder,
+      ...(sa.proposal !== undefined ? { proposal: sa.proposal } : {}),
+      ...(sa.establishedAt !== undefined ? { establishedAt: sa.establishedAt } : {}),
+      ...(sa.rekeyAt !== undefined ? { rekeyAt: sa.rekeyAt } : {}),
+      ...(sa.expiresAt !== undefined ? { expiresAt: sa.expiresAt } : {}),
+      childSaIds: sa.childSaIds,
+    }));
+  }
+
+  listChildSas(): ChildSaView[] {
+    return (this.engine?.listChildSas() ?? []).map((c) => ({
+      id: c.id,
+      ikeSaId: c.ikeSaId,
+      tunnel: c.tunnel,
+      state: c.state,
+      spiInbound: c.spiInbound,
+      spiOutbound: c.spiOutbound,
+      localTs: c.localTs,
+      remoteTs: c.remoteTs,
+      ...(c.proposal !== undefined ? { proposal: c.proposal } : {}),
+      ...(c.establishedAt !== undefined ? { establishedAt: c.establishedAt } : {}),
+      ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+    }));
+  }
+
+  async initiate(tunnel: string): Promise<string> {
+    if (!this.config.tunnels.some((t) => t.name === tunnel)) throw new GatewayActionError('not_found', `no tunnel named ${tunnel}`);
+    return this.command((e) => e.initiate(tunnel), `initiating ${tunnel}`);
+  }
+
+  async rekeyIkeSa(id: string): Promise<string> {
+    this.requireIkeSa(id);
+    return this.command((e) => e.rekeyIkeSa(id), `rekeying IKE SA ${id}`);
+  }
+
+  async deleteIkeSa(id: string): Promise<string> {
+    this.requireIkeSa(id);
+    return this.command((e) => e.deleteIkeSa(id), `deleting IKE SA ${id}`);
+  }
+
+  async rekeyChildSa(id: string): Promise<string> {
+    this.requireChildSa(id);
+    return this.command((e) => e.rekeyChildSa(id), `rekeying CHILD_SA ${id}`);
+  }
+
+  async deleteChildSa(id: string): Promise<string> {
+    this.requireChildSa(id);
+    return this.command((e) => e.deleteChildSa(id), `deleting CHILD_SA ${id}`);
+  }
+
+  stats(): IkeStatCounters {
+    return this.engine?.stats() ?? emptyIkeStatCounters();
+  }
+
+  formatStats(counters: IkeStatCounters): string {
+    return formatIkeStatTable(counters);
+  }
+
+  getSnoopMode(): SnoopSettings {
+    return { ...this.snoopSettings };
+  }
+
+  setSnoopMode(mode: SnoopSettings): void {
+    this.snoopSettings = { mode: mode.mode, peer: mode.peer ?? null };
+    this.engine?.snoop.setMode(mode.mode, mode.peer ? { peer: mode.peer } : {});
+  }
+
+  renderDatagramFull(d: GatewayDatagram): string {
+    // From the stored bytes alone: encrypted payloads stay closed (the SA keys are not kept).
+    const message = decodeMessage(d.bytes, { verify: false });
+    return `${d.brief}\n${describeMessageText(message)}`;
+  }
+
+  subscribe(listener: GatewayListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async runCommand(line: string): Promise<CommandResult> {
+    const result = await runCommand(line, {
+      timeZone: this.config.timeZone,
+      ikeStats: () => this.stats(),
+      snoop: {
+        setMode: (mode, options) => this.setSnoopMode({ mode, peer: options.peer ?? null }),
+      },
+    });
+    return { output: result.output.endsWith('\n') || result.output === '' ? result.output : result.output + '\n', exitCode: result.ok ? 0 : 1 };
+  }
+
+  async testPsk(tunnel: string, psk: { kind: 'passphrase' | 'hex'; value: string }): Promise<PskTestResult> {
+    if (!this.config.tunnels.some((t) => t.name === tunnel)) throw new GatewayActionError('not_found', `no tunnel named ${tunnel}`);
+    if (!this.engine) return { result: 'no_evidence', detail: 'the engine is not running' };
+    const r = this.engine.testPsk(tunnel, psk);
+    return { result: r.result, detail: r.detail };
+  }
+
+  private async startEngine(config: EngineConfig, key: string): Promise<void> {
+    const addresses = listenAddresses(config);
+    const transport = new UdpTransport({ addresses, ikePort: config.engine.ikePort, natTPort: config.engine.natTPort });
+    const engine = new IkeGateway({ config, transport });
+    this.unsubscribeEngine = engine.subscribe((event) => this.onEngineEvent(event));
+    await engine.start();
+    this.engine = engine;
+    this.endpointsKey = key;
+    this.lastDatagramId = 0;
+    if (this.snoopSettings.mode !== 'off' || config.engine.snoop.mode === 'off') {
+      engine.snoop.setMode(this.snoopSettings.mode, this.snoopSettings.peer ? { peer: this.snoopSettings.peer } : {});
+    } else {
+      this.snoopSettings = { mode: config.engine.snoop.mode, peer: config.engine.snoop.peer || null };
+    }
+  }
+
+  private async stopEngine(): Promise<void> {
+    const engine = this.engine;
+    if (!engine) return;
+    this.pullDatagrams();
+    this.unsubscribeEngine?.();
+    this.engine = undefined;
+    await engine.stop();
+  }
+
+  private command(run: (engine: IkeGateway) => { ok: true } | { ok: false; error: string }, accepted: string): string {
+    if (!this.engine) throw new GatewayActionError('refused', 'the engine has no config with tunnels yet');
+    const result = run(this.engine);
+    if (!result.ok) throw new GatewayActionError('refused', result.error);
+    return accepted;
+  }
+
+  private requireIkeSa(id: string): void {
+    if (!this.engine?.listIkeSas().some((sa) => sa.id === id)) throw new GatewayActionError('not_found', `no IKE SA ${id}`);
+  }
+
+  private requireChildSa(id: string): void {
+    if (!this.engine?.listChildSas().some((sa) => sa.id === id)) throw new GatewayActionError('not_found', `no CHILD_SA ${id}`);
+  }
+
+  private onEngineEvent(event: EngineGatewayEvent): void {
+    // Datagrams first: the event may cite them as evidence.
+    this.pullDatagrams();
+    const envelope = this.envelope(event);
+    for (const l of this.listeners) l.event(envelope);
+  }
+
+  private envelope(event: EngineGatewayEvent): GatewayEvent {
+    const raw = event as unknown as GatewayEvent['event'];
+    const base = { type: event.type, time: event.time, event: raw };
+    switch (event.type) {
+      case 'snoop.message':
+        return {
+          ...base,
+          topic: 'snoop',
+          tunnel: event.tunnel,
+          peer: event.remote.address,
+          text: formatSnoopEntry({
+            timestamp: event.time,
+            timeZone: this.config.timeZone,
+            local: event.local,
+            remote: event.remote,
+            direction: event.direction,
+            summary: event.summary,
+            ...(event.detail !== undefined ? { fullText: typeof event.detail === 'string' ? event.detail : JSON.stringify(event.detail, null, 2) } : {}),
+          }),
+        };
+      case 'log.event':
+        return { ...base, topic: 'log', code: event.code, tunnel: event.tunnel, peer: event.peer?.address, text: event.message };
+      case 'ike.datagram.dropped':
+        return { ...base, topic: 'log', code: event.reason, peer: event.remote.address, text: event.detail };
+      case 'ike.psk.diagnosis':
+        return { ...base, topic: 'log', code: 'psk_diagnosis', tunnel: event.tunnel, peer: event.peer.address, text: event.conclusion };
+      case 'tunnel.selected': {
+        const tunnel = event.selection.tunnel ?? undefined;
+        if (tunnel) this.rememberTunnel(event.ikeSaId, tunnel);
+        return { ...base, topic: 'sa', tunnel, text: tunnel ? `tunnel ${tunnel} selected for ${event.ikeSaId}` : `no tunnel selected for ${event.ikeSaId}` };
+      }
+      default: {
+        const tunnel = event.tunnel ?? this.tunnelOfIkeSa.get(event.ikeSaId) ?? undefined;
+        if (event.tunnel) this.rememberTunnel(event.ikeSaId, event.tunnel);
+        const code = 'code' in event ? event.code : undefined;
+        const peer = 'remote' in event ? event.remote.address : undefined;
+        return {
+          ...base,
+          topic: 'sa',
+          tunnel,
+          peer,
+          code,
+          text: 'message' in event ? event.message : `${event.type} ${event.ikeSaId}`,
+          tunnelState: tunnel === undefined ? undefined : this.tunnelStateAfter(event.type, tunnel),
+        };
+      }
+    }
+  }
+
+  /** IKE SA -> tunnel, to label datagrams; bounded (oldest forgotten first). */
+  private rememberTunnel(ikeSaId: string, tunnel: string): void {
+    this.tunnelOfIkeSa.delete(ikeSaId);
+    this.tunnelOfIkeSa.set(ikeSaId, tunnel);
+    if (this.tunnelOfIkeSa.size > 10_000) this.tunnelOfIkeSa.delete(this.tunnelOfIkeSa.keys().next().value!);
+  }
+
+  /** Up when a CHILD_SA comes up; down when the tunnel's last one goes. */
+  private tunnelStateAfter(type: string, tunnel: string): 'up' | 'down' | undefined {
+    if (type === 'child.sa.up') return 'up';
+    if (type === 'child.sa.down' || type === 'ike.sa.down') {
+      const left = (this.engine?.listChildSas() ?? []).filter((c) => c.tunnel === tunnel);
+      return left.length === 0 ? 'down' : undefined;
+    }
+    return undefined;
+  }
+
+  private pullDatagrams(): void {
+    const engine = this.engine;
+    if (!engine || this.listeners.size === 0) return;
+    for (const d of engine.datagrams.list({ afterId: this.lastDatagramId })) {
+      this.lastDatagramId = d.id;
+      const datagram = this.toGatewayDatagram(engine, d);
+      for (const l of this.listeners) l.datagram(datagram);
+    }
+  }
+
+  private toGatewayDatagram(engine: IkeGateway, d: StoredDatagram): GatewayDatagram {
+    const summary = engine.renderDatagram(d.id, 'brief')?.summary ?? 'undecodable';
+    const bytes = d.bytes;
+    const header = bytes.length >= 28;
+    const errorCodes = [...summary.matchAll(/N\(([A-Z0-9_]+)\)/g)].map((m) => ERROR_NOTIFY_BY_SHORT.get(m[1]!)).filter((c): c is string => c !== undefined);
+    return {
+      time: d.time,
+      direction: d.direction,
+      local: d.local,
+      remote: d.remote,
+      marker: d.marker,
+      bytes,
+      ikeSaId: d.ikeSaId,
+      tunnel: d.ikeSaId ? this.tunnelOfIkeSa.get(d.ikeSaId) : undefined,
+      exchange: header ? (EXCHANGES[bytes[18]!] ?? `EXCHANGE(${bytes[18]})`) : undefined,
+      messageId: header ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32BE(20) : undefined,
+      response: header ? (bytes[19]! & 0x20) !== 0 : undefined,
+      errorCodes,
+      brief: formatSnoopEntry({ timestamp: d.time, timeZone: this.config.timeZone, local: d.local, remote: d.remote, direction: d.direction, summary }),
+    };
+  }
+}
+
+/** The engine binds the configured listen addresses, else the tunnels' local endpoints. */
+function listenAddresses(config: EngineConfig): string[] {
+  if (config.engine.listenAddresses.length > 0) return [...config.engine.listenAddresses];
+  return [...new Set(config.tunnels.map((t) => t.localEndpoint).filter((a) => a !== '' && a !== 'none'))];
+}
+
+function endpointsKey(config: EngineConfig): string {
+  return JSON.stringify([listenAddresses(config), config.engine.ikePort, config.engine.natTPort]);
+}

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CliBody, CliResponse } from '../../../contract.ts';
+import { actorOf } from '../../../plugins/external/auth.ts';
+import { errorResponses } from './shared.ts';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/cli', {
+    schema: {
+      tags: ['cli'],
+      summary: 'Run a console command (`ike -stat`, `ike -certshow -verbose`, `flow -show`, `ike -snoop -brief`, ...) and return its text',
+      description: 'Read-only commands (ike -stat, ike -certshow, flow -show, help) are open to viewers; anything else needs the operator role and is audited.',
+      body: CliBody,
+      response: { 200: CliResponse, ...errorResponses(400, 403) },
+    },
+    handler: async (request) => app.services.operations.runCommand(actorOf(request), request.body.command),
+  });
+};
+
+export default routes;

@@ -1,0 +1,2 @@
+/** WebSocket messages of /api/v1/stream. */
+export * from './messages.ts';
