@@ -11,14 +11,10 @@ import { configFormatForPath, parseConfigText } from './engine-api.ts';
 import { EngineGateway } from './plugins/app/engine-gateway.ts';
 import type { LabPort } from './plugins/app/lab-port.ts';
 import { resolveStartOptions, StartOptionsError } from './start-options.ts';
+import { createLab, labHostPort, type Lab } from '@tunnelscope/lab';
 
 const HOST = '127.0.0.1';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The demo lab hook: the lab's owner returns its LabPort here. */
-function createLab(): LabPort | undefined {
-  return undefined;
-}
 
 function fail(message: string): never {
   process.stderr.write(`tunnelscope: ${message}\n`);
@@ -45,15 +41,26 @@ async function main(): Promise<void> {
     if (err instanceof StartOptionsError) fail(err.message);
     throw err;
   }
-  const lab = options.lab ? createLab() : undefined;
+  // The demo lab (peer gateways on 127.0.1.x with the seed's misconfigurations)
+  // runs against its own demo config; with --config the gateway faces real
+  // peers and the lab stays off unless asked for with TUNNELSCOPE_LAB=1.
+  const withLab = options.lab && (!options.configPath || process.env['TUNNELSCOPE_LAB'] === '1');
+  const demoLab: Lab | undefined = withLab ? createLab() : undefined;
+  const gateway = new EngineGateway();
+  const labPort: LabPort | undefined = demoLab ? labHostPort(demoLab) : undefined;
+  const detachLab = demoLab?.attachLocalGateway(gateway);
   let server: TunnelscopeServer;
   try {
     server = await createServer({
-      gateway: new EngineGateway(),
+      gateway,
       dataDir: options.dataDir,
-      lab,
+      lab: labPort,
       webDist: path.join(repoRoot, 'apps/web/dist'),
-      fileConfig: options.configPath ? readConfigFile(options.configPath) : undefined,
+      fileConfig: options.configPath
+        ? readConfigFile(options.configPath)
+        : demoLab
+          ? { config: demoLab.demoConfig(), path: 'demo lab' }
+          : undefined,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -72,7 +79,9 @@ async function main(): Promise<void> {
     if (server.setupToken) {
       process.stdout.write(`\nFirst start: create the admin account with this one-time link:\nhttp://${HOST}:${port}/setup#token=${server.setupToken}\n`);
     }
-    if (options.lab && !lab) process.stdout.write('The demo lab is not wired in this revision (--no-lab silences this).\n');
+    if (demoLab) {
+      process.stdout.write(`\nDemo lab (real IKEv2 peers on loopback; --no-lab to run without):\n${labPort!.describe().map((l) => `  ${l}`).join('\n')}\n`);
+    }
     process.stdout.write('\n');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
+    detachLab?.();
     void server.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,0 +1,142 @@
+/**
+ * The lab's configs without sockets: the demo config validates and orders
+ * its tunnels as the scenarios need, every peer config validates, the
+ * metadata carries no config, and the lab refuses to leave loopback.
+ */
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '@tunnelscope/engine';
+import { createLab, LAB_SCENARIO_IDS, LAB_SCENARIOS, LabOptionsError } from './index.ts';
+import { SCENARIO_DEFINITIONS } from './scenario-catalogue.ts';
+
+const lab = createLab();
+
+function validatedDemoConfig() {
+  const result = validateConfig(lab.demoConfig());
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result;
+}
+
+describe('the demo config of the local gateway', () => {
+  it('validates; the only warnings are the two the scenarios are about', () => {
+    const { warnings } = validatedDemoConfig();
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/passphrase looks like a hex key/),
+      expect.stringMatching(/"branch-kiruna" can never be selected: "roadwarriors" above it/),
+    ]);
+  });
+
+  it('listens on the local address with the configured ports, and has one tunnel per scenario plus the roaming one', () => {
+    const { config } = validatedDemoConfig();
+    expect(config.engine).toMatchObject({ ikePort: 10_500, natTPort: 14_500, listenAddresses: ['127.0.1.1'] });
+    expect(config.tunnels.map((tunnel) => tunnel.name).sort()).toEqual([...lab.scenarios.map((s) => s.localTunnel), 'roadwarriors'].sort());
+    for (const tunnel of config.tunnels) {
+      expect(tunnel.localEndpoint).toBe('127.0.1.1');
+      expect(tunnel.remoteEndpoint === 'none' || tunnel.remoteEndpoint.startsWith('127.0.1.')).toBe(true);
+    }
+  });
+
+  it('puts the roaming all-nets tunnel directly above the tunnel it shadows, below every other one', () => {
+    const names = validatedDemoConfig().config.tunnels.map((tunnel) => tunnel.name);
+    const shadowed = lab.scenarios.find((s) => s.id === 'roaming-tunnel-above')!.localTunnel;
+    expect(names.slice(-2)).toEqual(['roadwarriors', shadowed]);
+    const roaming = validatedDemoConfig().config.tunnels.find((tunnel) => tunnel.name === 'roadwarriors')!;
+    expect(roaming).toMatchObject({ remoteEndpoint: 'none', remoteNetworks: ['all-nets-ip4'], remoteId: { type: 'any' } });
+  });
+
+  it('uses the strict responder policy where the one-sided scenario needs it, and fast DPD where the peer forgets', () => {
+    const { config } = validatedDemoConfig();
+    const byScenario = (id: string) => config.tunnels.find((tunnel) => tunnel.name === lab.scenarios.find((s) => s.id === id)!.localTunnel)!;
+    expect(byScenario('network-size-mismatch')).toMatchObject({ responderPolicy: 'strict', localNetworks: ['hq-net'], remoteNetworks: ['10.10.10.0/24'] });
+    expect(byScenario('tunnel-down-one-side').dpd).toMatchObject({ enabled: true, intervalSeconds: 5 });
+  });
+
+  it('follows the configured addresses and ports', () => {
+    const moved = createLab({ localAddress: '127.0.7.1', ikePort: 20_500, natTPort: 24_500 });
+    const result = validateConfig(moved.demoConfig());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.engine).toMatchObject({ ikePort: 20_500, natTPort: 24_500, listenAddresses: ['127.0.7.1'] });
+    expect(moved.scenarios.map((s) => s.peerAddress)).toEqual(SCENARIO_DEFINITIONS.map((d) => `127.0.7.${d.site.host}`));
+  });
+});
+
+describe('the peers', () => {
+  it('every peer config validates, listens on its own address, and mirrors our tunnel', () => {
+    for (const scenario of lab.scenarios) {
+      const input = lab.peerConfig(scenario.id);
+      if (!scenario.peerListens) {
+        expect(input).toBeUndefined();
+        continue;
+      }
+      const result = validateConfig(input);
+      expect(result.ok, scenario.id).toBe(true);
+      if (!result.ok) continue;
+      expect(result.config.engine.listenAddresses).toEqual([scenario.peerAddress]);
+      const [tunnel] = result.config.tunnels;
+      expect(tunnel).toMatchObject({ localEndpoint: scenario.peerAddress, remoteEndpoint: '127.0.1.1' });
+    }
+  });
+
+  it('peer tunnel settings are keyed by OUR tunnel name and name what differs', () => {
+    const settings = lab.peerTunnelSettings();
+    const tunnelOf = (id: string) => lab.scenarios.find((s) => s.id === id)!.localTunnel;
+    expect(settings[tunnelOf('psk-type-mismatch')]).toMatchObject({ pskType: 'hex' });
+    expect(settings[tunnelOf('network-size-mismatch')]).toMatchObject({ remoteNetworks: ['192.168.0.0/16'] });
+    expect(settings[tunnelOf('lifetime-mismatch')]).toMatchObject({ ipsecLifetimeSeconds: 60, ikeLifetimeSeconds: 600 });
+    expect(settings[tunnelOf('pfs-mismatch')]!.ipsecProposals).toEqual(['aes128gcm16-x25519']);
+    expect(settings[tunnelOf('peer-not-responding')]).toBeUndefined();
+  });
+
+  it('no wrong key of a peer is another tunnel\'s key (else the diagnosis would say "wrong tunnel selected")', () => {
+    const ourKeys = new Set(validatedDemoConfig().config.tunnels.map((t) => (t.auth.method === 'psk' ? t.auth.psk.value : '')));
+    const wrong = lab.peerConfig('wrong-psk')!.tunnels![0]!.auth;
+    expect(wrong.method === 'psk' && typeof wrong.psk.value === 'string' && ourKeys.has(wrong.psk.value)).toBe(false);
+  });
+});
+
+describe('scenario metadata', () => {
+  it('one scenario per id, each with a title, section, outcome, and its own peer host and tunnel', () => {
+    expect(LAB_SCENARIOS.map((s) => s.id)).toEqual([...LAB_SCENARIO_IDS]);
+    expect(new Set(SCENARIO_DEFINITIONS.map((d) => d.site.host)).size).toBe(SCENARIO_DEFINITIONS.length);
+    expect(new Set(SCENARIO_DEFINITIONS.map((d) => d.site.tunnel)).size).toBe(SCENARIO_DEFINITIONS.length);
+    for (const scenario of LAB_SCENARIOS) {
+      expect(scenario.title.length).toBeGreaterThan(0);
+      expect(scenario.seedSection).toMatch(/^13\.6/);
+      expect(scenario.expectedLocalOutcome.length).toBeGreaterThan(0);
+      expect(scenario.kind === 'failing').toBe(scenario.expectedFinding !== null && !['dh_group_preference', 'lifetime_mismatch'].includes(scenario.expectedFinding));
+    }
+  });
+
+  it('carries no config: diagnosis tests can hand out the demo config and events without the answers', () => {
+    for (const scenario of LAB_SCENARIOS) {
+      expect(Object.keys(scenario).sort()).toEqual(
+        ['description', 'expectedFinding', 'expectedLocalCode', 'expectedLocalOutcome', 'id', 'inDefaultMix', 'kind', 'seedSection', 'title'].sort(),
+      );
+    }
+    const tunnelNames = JSON.stringify(lab.demoConfig().tunnels!.map((t) => t.name));
+    for (const id of LAB_SCENARIO_IDS) expect(tunnelNames).not.toContain(id);
+  });
+
+  it('the default mix has healthy and failing scenarios', () => {
+    const mix = LAB_SCENARIOS.filter((s) => s.inDefaultMix);
+    expect(mix.filter((s) => s.kind !== 'failing').length).toBeGreaterThanOrEqual(2);
+    expect(mix.filter((s) => s.kind === 'failing').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('options', () => {
+  it('refuses addresses outside loopback and collisions with the peers', () => {
+    expect(() => createLab({ localAddress: '192.168.1.1' })).toThrow(LabOptionsError);
+    expect(() => createLab({ localAddress: '0.0.0.0' })).toThrow(/loopback/);
+    expect(() => createLab({ localAddress: '127.0.1.12' })).toThrow(/collides/);
+    expect(() => createLab({ ikePort: 10_500, natTPort: 10_500 })).toThrow(/differ/);
+  });
+
+  it('refuses a one-sided DPD interval the peer\'s retry would overtake', () => {
+    expect(() => createLab({ timing: { oneSidedDpdSeconds: 20, retryIntervalMs: 15_000 } })).toThrow(/oneSidedDpdSeconds/);
+  });
+
+  it('refuses unknown scenarios', async () => {
+    await expect(lab.start('no-such-scenario' as never)).rejects.toThrow(/no lab scenario/);
+  });
+});
