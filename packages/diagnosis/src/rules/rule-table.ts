@@ -1,0 +1,51 @@
+/**
+ * The diagnosis rule table, in evaluation order: specific causes before the
+ * generic message they explain (a proven PSK type mismatch before
+ * "incorrect pre-shared key", a PFS mismatch before "no proposal chosen",
+ * malformed payloads before the timeouts they cause), event rules before
+ * config-only rules. Certificate (13.6.2) and data-plane findings are added
+ * here as rows when their events exist.
+ */
+import { wrongTunnelSelectedRule, pskTypeMismatchRule, incorrectPskRule, noPublicKeyFoundRule } from './authentication-rules.ts';
+import {
+  duplicateTunnelRule,
+  localRemoteOverlapRule,
+  managementRouteViaTunnelRule,
+  networkHostBitsRule,
+  overlappingTunnelsRule,
+  tunnelShadowedRule,
+} from './config-rules.ts';
+import { lifetimeMismatchRule } from './lifetime-rules.ts';
+import { payloadMalformedRule, peerNotRespondingRule, tunnelUpOneSideRule } from './liveness-rules.ts';
+import { dhGroupPreferenceRule, ikeVersionMismatchRule, noCommonDhGroupRule, noProposalChosenRule, pfsMismatchRule } from './proposal-rules.ts';
+import type { DiagnosisRule } from './rule-types.ts';
+import { networkMismatchRule, oneSidedInitiationRule } from './traffic-selector-rules.ts';
+
+export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
+  // Events: authentication (13.6.6 #2, #5)
+  ikeVersionMismatchRule,
+  wrongTunnelSelectedRule,
+  pskTypeMismatchRule,
+  incorrectPskRule,
+  noPublicKeyFoundRule,
+  // Events: proposals and networks (13.6.6 #1, 13.6.7)
+  pfsMismatchRule,
+  noCommonDhGroupRule,
+  oneSidedInitiationRule,
+  networkMismatchRule,
+  noProposalChosenRule,
+  dhGroupPreferenceRule,
+  // Events: SA state and liveness (13.6.6 #3, #4)
+  tunnelUpOneSideRule,
+  payloadMalformedRule,
+  peerNotRespondingRule,
+  // Events over time: rekey cadence
+  lifetimeMismatchRule,
+  // Config only (13.6.1, 13.6.5)
+  duplicateTunnelRule,
+  tunnelShadowedRule,
+  networkHostBitsRule,
+  overlappingTunnelsRule,
+  localRemoteOverlapRule,
+  managementRouteViaTunnelRule,
+];
