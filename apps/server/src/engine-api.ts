@@ -2,6 +2,7 @@
 import type { IkeGateway } from '@tunnelscope/engine';
 
 export {
+  completeCommandLine,
   configFormatForPath,
   emptyIkeStatCounters,
   formatIkeStatTable,

@@ -155,6 +155,12 @@ export class FakeGateway implements GatewayPort {
       spiInitiator: '0102030405060708',
       spiResponder: '1112131415161718',
       childSaIds: [childId],
+      nat: { local: false, remote: false, side: 'none' },
+      natTPort: false,
+      peerVendorIds: [],
+      fragmentation: false,
+      lastPeerPacketAt: Date.now(),
+      dpd: { enabled: true, state: 'idle', intervalSeconds: 30 },
     });
     this.childSas.set(childId, {
       id: childId,

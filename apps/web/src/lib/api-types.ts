@@ -73,17 +73,8 @@ export type ServerMessage =
   | Exclude<ContractServerMessage, { type: 'event' }>
   | { type: 'event'; replay?: boolean; data: StoredEvent };
 
-/**
- * IKE SA as listed. The engine's IkeSaInfo knows NAT side, peer vendor IDs,
- * last peer packet and DPD state; the REST contract does not carry them
- * yet. Shown when present, "not reported" otherwise.
- */
-export type IkeSaView = ContractIkeSaView & {
-  nat?: { local: boolean; remote: boolean; side: 'none' | 'local' | 'remote' | 'both' };
-  peerVendorIds?: string[];
-  lastPeerPacketAt?: number;
-  dpd?: { enabled: boolean; state: 'idle' | 'probing' | 'dead'; intervalSeconds?: number };
-};
+/** IKE SA as listed, with NAT side, peer vendor IDs, last peer packet and DPD state. */
+export type IkeSaView = ContractIkeSaView;
 
 /** CHILD_SA as listed; packet counters are not in the contract yet (bytes are, optional until the data plane counts). */
 export type ChildSaView = ContractChildSaView & {
@@ -102,12 +93,5 @@ export interface ChildSaList {
 /** The CLI endpoint's answer (rest/cli.ts). */
 export type { CliResponse } from '@tunnelscope/api';
 
-/**
- * Tab completion. Not in the contract: the server has no completion
- * endpoint yet (the engine has completeCommandLine); the console asks
- * `POST /cli/complete {line}` and says so when the server answers 404.
- */
-export interface CliCompletion {
-  replaceFrom: number;
-  candidates: string[];
-}
+/** Tab completion of a console line (`POST /cli/complete`). */
+export type { CliCompletion } from '@tunnelscope/api';

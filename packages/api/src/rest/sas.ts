@@ -18,6 +18,28 @@ export const IkeSaView = Type.Object({
   rekeyAt: Type.Optional(Type.Number()),
   expiresAt: Type.Optional(Type.Number()),
   childSaIds: Type.Array(Type.String()),
+  nat: Type.Object(
+    {
+      local: Type.Boolean(),
+      remote: Type.Boolean(),
+      side: Type.Union([Type.Literal('none'), Type.Literal('local'), Type.Literal('remote'), Type.Literal('both')]),
+    },
+    { description: 'Which side is behind a NAT, as the NAT-D hashes told (RFC 7296 2.23)' },
+  ),
+  natTPort: Type.Boolean({ description: 'Moved to the NAT-T port after IKE_SA_INIT' }),
+  peerVendorIds: Type.Array(Type.String(), { description: "Peer's vendor ID payloads (hex, or the vendor's name when known)" }),
+  peerIdentity: Type.Optional(Type.String()),
+  peerAuthLifetimeSeconds: Type.Optional(Type.Number({ description: "Peer's AUTH_LIFETIME notify" })),
+  fragmentation: Type.Boolean({ description: 'Both sides support IKE fragmentation (RFC 7383)' }),
+  lastPeerPacketAt: Type.Number({ description: 'ms since epoch of the last packet from the peer' }),
+  dpd: Type.Object({
+    enabled: Type.Boolean(),
+    state: Type.Union([Type.Literal('idle'), Type.Literal('probing'), Type.Literal('dead')]),
+    intervalSeconds: Type.Optional(Type.Number()),
+  }),
+  outstandingRequest: Type.Optional(
+    Type.Object({ exchange: Type.String(), messageId: Type.Integer(), transmissions: Type.Integer() }, { description: 'A request still waiting for its response' }),
+  ),
 });
 export type IkeSaView = Static<typeof IkeSaView>;
 

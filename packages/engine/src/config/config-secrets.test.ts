@@ -54,6 +54,28 @@ describe('mergeSecrets', () => {
     if (result.ok) expect(result.config).toEqual(config);
   });
 
+  it('accepts its own { set: false } for an unset secret (redact, then submit unchanged)', () => {
+    const withoutXauth = validateConfig({ tunnels: [{ ...input.tunnels[0]!, ikeVersion: 2, xauth: 'off', xauthPassword: '' }] });
+    if (!withoutXauth.ok) throw new Error(JSON.stringify(withoutXauth.errors));
+    const redacted = redactConfig(withoutXauth.config);
+    expect(redacted.tunnels[0]!.xauthPassword).toEqual({ set: false });
+    const merged = mergeSecrets(redacted, withoutXauth.config);
+    const result = validateConfig(merged);
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.config.tunnels[0]!.xauthPassword).toBe('');
+      expect(result.config.tunnels[0]!.auth).toEqual(withoutXauth.config.tunnels[0]!.auth);
+    }
+  });
+
+  it('turns { set: false } for a PSK into an empty key, which validation refuses by field', () => {
+    const redacted = redactConfig(running()) as unknown as { tunnels: Array<{ auth: { psk: { value: unknown } } }> };
+    redacted.tunnels[0]!.auth.psk.value = { set: false };
+    const result = validateConfig(mergeSecrets(redacted, running()));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toContain('tunnels[0].auth.psk.value');
+  });
+
   it('keeps a newly sent secret and does not modify its input', () => {
     const config = running();
     const edited = structuredClone(redactConfig(config)) as unknown as { tunnels: { auth: { psk: { value: unknown } } }[] };

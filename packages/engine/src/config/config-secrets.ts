@@ -32,11 +32,18 @@ function isKeepMarker(value: unknown): boolean {
   return isRecord(value) && value.set === true && Object.keys(value).length === 1;
 }
 
+/** `{ set: false }`: what redactConfig says of an empty secret; submitted back, it means "still empty". */
+function isUnsetMarker(value: unknown): boolean {
+  return isRecord(value) && value.set === false && Object.keys(value).length === 1;
+}
+
 /**
  * A copy of `submitted` (an unvalidated config input) where every
  * `{ set: true }` secret is replaced by the value of the same tunnel (by
- * name) in `running`. Markers with nothing to keep are left in place, and
- * `validateConfig` reports them by path. `submitted` is not modified.
+ * name) in `running`; every `{ set: false }` becomes the empty string, so a
+ * client can send back exactly what `redactConfig` gave it. Markers with
+ * nothing to keep are left in place, and `validateConfig` reports them by
+ * path (as it reports an empty pre-shared key). `submitted` is not modified.
  * The result is as unvalidated as the input: pass it to `validateConfig`.
  */
 export function mergeSecrets(submitted: unknown, running: GatewayConfig): unknown {
@@ -46,12 +53,15 @@ export function mergeSecrets(submitted: unknown, running: GatewayConfig): unknow
   for (const tunnel of copy.tunnels) {
     if (!isRecord(tunnel) || typeof tunnel.name !== 'string') continue;
     const previous = runningByName.get(tunnel.name);
-    if (previous === undefined) continue;
     const auth = tunnel.auth;
-    if (isRecord(auth) && auth.method === 'psk' && isRecord(auth.psk) && isKeepMarker(auth.psk.value)) {
-      if (previous.auth.method === 'psk' && previous.auth.psk.value !== '') auth.psk.value = previous.auth.psk.value;
+    if (isRecord(auth) && auth.method === 'psk' && isRecord(auth.psk)) {
+      if (isUnsetMarker(auth.psk.value)) auth.psk.value = '';
+      else if (isKeepMarker(auth.psk.value) && previous?.auth.method === 'psk' && previous.auth.psk.value !== '') {
+        auth.psk.value = previous.auth.psk.value;
+      }
     }
-    if (isKeepMarker(tunnel.xauthPassword) && previous.xauthPassword !== '') {
+    if (isUnsetMarker(tunnel.xauthPassword)) tunnel.xauthPassword = '';
+    else if (isKeepMarker(tunnel.xauthPassword) && previous !== undefined && previous.xauthPassword !== '') {
       tunnel.xauthPassword = previous.xauthPassword;
     }
   }

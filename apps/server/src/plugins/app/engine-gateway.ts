@@ -148,6 +148,15 @@ export class EngineGateway implements GatewayPort {
       ...(sa.rekeyAt !== undefined ? { rekeyAt: sa.rekeyAt } : {}),
       ...(sa.expiresAt !== undefined ? { expiresAt: sa.expiresAt } : {}),
       childSaIds: sa.childSaIds,
+      nat: sa.nat,
+      natTPort: sa.natTPort,
+      peerVendorIds: sa.peerVendorIds,
+      ...(sa.peerIdentity !== undefined ? { peerIdentity: sa.peerIdentity } : {}),
+      ...(sa.peerAuthLifetimeSeconds !== undefined ? { peerAuthLifetimeSeconds: sa.peerAuthLifetimeSeconds } : {}),
+      fragmentation: sa.fragmentation,
+      lastPeerPacketAt: sa.lastPeerPacketAt,
+      dpd: sa.dpd,
+      ...(sa.outstandingRequest !== undefined ? { outstandingRequest: sa.outstandingRequest } : {}),
     }));
   }
 

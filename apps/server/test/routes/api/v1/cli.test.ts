@@ -31,6 +31,18 @@ describe('/api/v1/cli', () => {
     expect((await t.request('POST', '/api/v1/cli', { token: t.tokens.operator, body: { command: '' } })).status).toBe(400);
   });
 
+  it('completes a console line for a viewer: commands, options, and tunnel names as interfaces', async () => {
+    const commands = await t.request('POST', '/api/v1/cli/complete', { token: t.tokens.viewer, body: { line: 'ik' } });
+    expect(commands.status).toBe(200);
+    expect(commands.json).toEqual({ replaceFrom: 0, candidates: ['ike'] });
+    const options = await t.request('POST', '/api/v1/cli/complete', { token: t.tokens.viewer, body: { line: 'ike -s' } });
+    expect(options.json.replaceFrom).toBe(4);
+    expect(options.json.candidates).toEqual(expect.arrayContaining(['-stat', '-snoop']));
+    const iface = await t.request('POST', '/api/v1/cli/complete', { token: t.tokens.viewer, body: { line: 'flow -show -destiface=bra' } });
+    expect(iface.json.candidates).toContain('-destiface=branch-a');
+    expect((await t.request('POST', '/api/v1/cli/complete', { body: { line: 'ike' } })).status).toBe(401);
+  });
+
   it('classifies commands', () => {
     expect(commandRole('ike -stat')).toBe('viewer');
     expect(commandRole('  ike   -certshow -verbose')).toBe('viewer');
