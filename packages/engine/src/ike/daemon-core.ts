@@ -113,7 +113,13 @@ export class IkeDaemonCore {
   private nextIkeSaNumber = 1;
   private nextChildSaNumber = 1;
   private out: CoreOutput = emptyOutput();
-  private timerSnapshot = new Map<string, number>();
+  /**
+   * Timer keys touched while handling the current input, each with the due
+   * time the shell held for it before (undefined: none). flushTimers turns
+   * exactly these into TimerRequests, so the cost of an input does not grow
+   * with the number of SAs (a full snapshot and diff of every timer did).
+   */
+  private timerBefore = new Map<string, number | undefined>();
 
   constructor(options: CoreOptions) {
     this.config = options.config;
@@ -145,7 +151,7 @@ export class IkeDaemonCore {
   handle(input: CoreInput, now: number): CoreOutput {
     this.now = Math.max(this.now, now);
     this.out = emptyOutput();
-    this.timerSnapshot = new Map(this.timers);
+    this.timerBefore = new Map();
     try {
       this.dispatch(input);
     } catch (error) {
@@ -166,6 +172,11 @@ export class IkeDaemonCore {
         this.onNotice(input.notice);
         return;
       case 'timer': {
+        // The shell no longer holds this timer (it just fired). If the handler
+        // re-arms the key at the same instant (a timer that fired a little
+        // early re-checks and finds it is not due yet), flushTimers must still
+        // tell the shell to arm it, so it may not count as already armed.
+        this.timerBefore.set(input.key, undefined);
         this.timers.delete(input.key);
         const handler = this.timerHandlers.get(input.key);
         this.timerHandlers.delete(input.key);
@@ -584,9 +595,14 @@ export class IkeDaemonCore {
 
   // --- sending ----------------------------------------------------------------
 
-  /** Non-ESP marker on datagrams to any port but 500 (charon expects it there, RFC 3948 on 4500). */
-  markerFor(remote: Endpoint): boolean {
-    return remote.port !== 500;
+  /**
+   * Non-ESP marker when neither port is 500 (RFC 3948 on 4500; charon's
+   * rule, which also covers other non-standard ports). A peer behind a NAT
+   * that maps its port 500 to another port still expects IKE_SA_INIT
+   * answers on our port 500 without the marker.
+   */
+  markerFor(local: Endpoint, remote: Endpoint): boolean {
+    return local.port !== 500 && remote.port !== 500;
   }
 
   /**
@@ -602,7 +618,7 @@ export class IkeDaemonCore {
       const skKeys = skKeysFor(keys, sender);
       const ivSize = encryptionAlgorithm(suite.encr)?.ivSize ?? 16;
       const whole = encodeMessage(message, { sk: { suite, keys: skKeys, iv: this.entropy.bytes(ivSize) } });
-      const marker = this.markerFor(remote);
+      const marker = this.markerFor(local, remote);
       const limit = this.options.fragmentMtu;
       const overhead = (remote.address.includes(':') ? 40 : 20) + 8 + (marker ? 4 : 0);
       const fragmentable = message.header.exchangeType !== ExchangeType.IKE_SA_INIT;
@@ -622,12 +638,12 @@ export class IkeDaemonCore {
       datagrams = [encodeMessage(message)];
     }
     const ids = this.sendDatagrams(sa, datagrams, local, remote);
-    this.snoopMessage(message, { direction: 'out', local, remote, marker: this.markerFor(remote), datagramIds: ids, ...(sa ? { sa } : {}) });
+    this.snoopMessage(message, { direction: 'out', local, remote, marker: this.markerFor(local, remote), datagramIds: ids, ...(sa ? { sa } : {}) });
     return { datagrams, ids };
   }
 
   private sendDatagrams(sa: IkeSa | undefined, datagrams: Uint8Array[], local: Endpoint, remote: Endpoint): number[] {
-    const marker = this.markerFor(remote);
+    const marker = this.markerFor(local, remote);
     const ids: number[] = [];
     for (const payload of datagrams) {
       const record = this.recordDatagram('out', local, remote, marker, payload, sa);
@@ -1001,20 +1017,28 @@ export class IkeDaemonCore {
   // --- timers -------------------------------------------------------------------
 
   setTimer(key: string, at: number, handler: () => void): void {
+    if (!this.timerBefore.has(key)) this.timerBefore.set(key, this.timers.get(key));
     this.timers.set(key, at);
     this.timerHandlers.set(key, handler);
   }
 
   clearTimer(key: string): void {
+    if (!this.timerBefore.has(key)) this.timerBefore.set(key, this.timers.get(key));
     this.timers.delete(key);
     this.timerHandlers.delete(key);
   }
 
+  /** Arms first, then cancellations (the order the shell has always been given). */
   private flushTimers(): void {
-    const requests: TimerRequest[] = [];
-    for (const [key, at] of this.timers) if (this.timerSnapshot.get(key) !== at) requests.push({ key, at });
-    for (const key of this.timerSnapshot.keys()) if (!this.timers.has(key)) requests.push({ key, at: null });
-    this.out.timers = requests;
+    const arms: TimerRequest[] = [];
+    const cancels: TimerRequest[] = [];
+    for (const [key, before] of this.timerBefore) {
+      const at = this.timers.get(key);
+      if (at === before) continue;
+      if (at === undefined) cancels.push({ key, at: null });
+      else arms.push({ key, at });
+    }
+    this.out.timers = [...arms, ...cancels];
   }
 
   /** Keys and due times of every armed timer (for the shell after a restart, and tests). */
@@ -1149,7 +1173,7 @@ export class IkeDaemonCore {
       direction: 'out',
       local: { ...sa.local },
       remote: { ...sa.remote },
-      marker: this.markerFor(sa.remote),
+      marker: this.markerFor(sa.local, sa.remote),
       datagramIds: ids,
       summary: `${exchangeName(exchange)} request ${messageId} (retransmit ${attempt})`,
       ikeSaId: sa.id,
