@@ -8,4 +8,4 @@ export type { LabFindingCode, LabScenarioId, LabScenarioMetadata, ScenarioKind }
 export type { LabAction, LabEvent, LabListener, LocalGatewayControl } from './lab-events.ts';
 export type { ScenarioRunStatus } from './scenario-run.ts';
 export { labHostPort } from './lab-port.ts';
-export type { LabHostPort } from './lab-port.ts';
+export type { LabHostActivity, LabHostControl, LabHostPort, LabHostScenarioView } from './lab-port.ts';

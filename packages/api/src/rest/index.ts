@@ -12,3 +12,4 @@ export * from './audit.ts';
 export * from './keys.ts';
 export * from './alerts.ts';
 export * from './diagnose.ts';
+export * from './lab.ts';

@@ -10,7 +10,12 @@ export const EventTopic = Type.Union([
   Type.Literal('cert'),
   Type.Literal('config'),
   Type.Literal('alert'),
-]);
+  Type.Literal('lab'),
+  Type.Literal('diagnose'),
+], {
+  description:
+    '`lab`: the demo lab (lab.scenario.started|stopped|action, lab.peer.event); `diagnose`: diagnose.wizard.step status changes and diagnose.fix.applied.',
+});
 export type EventTopic = Static<typeof EventTopic>;
 
 export const StoredEvent = Type.Object({

@@ -1,5 +1,6 @@
 /** /api/v1: one plugin per resource. */
 import type { FastifyPluginAsync } from 'fastify';
+import troubleshooting from '../../../plugins/app/troubleshooting.ts';
 import alerts from './alerts.ts';
 import audit from './audit.ts';
 import auth from './auth.ts';
@@ -9,6 +10,7 @@ import diagnose from './diagnose.ts';
 import events from './events.ts';
 import health from './health.ts';
 import keys from './keys.ts';
+import lab from './lab.ts';
 import sas from './sas.ts';
 import snoop from './snoop.ts';
 import stats from './stats.ts';
@@ -35,7 +37,9 @@ const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, opts) => {
   await app.register(audit);
   await app.register(keys);
   await app.register(alerts);
+  await app.register(troubleshooting);
   await app.register(diagnose);
+  await app.register(lab);
   await app.register(stream);
 };
 
