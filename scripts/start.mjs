@@ -32,4 +32,11 @@ const child = spawn(process.execPath, ['--import', 'tsx', serverEntry, ...proces
   cwd: root,
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// pnpm does not forward SIGTERM to its script: when whoever started us goes
+// away (timeout, a service manager, a closed terminal), we are re-parented.
+// Stop the server then, instead of leaving it holding its ports.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 1000).unref();
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
