@@ -1,7 +1,8 @@
 /**
  * Starts the real tunnelscope server (apps/server/src/main.ts) as a child
  * process: temp data dir, HTTP port 0 (the server prints the one it got),
- * free UDP ports for the engine, and the loopback config. Builds the web app
+ * free UDP ports for the engine, and the loopback config (or, with
+ * `lab: 'demo'`, the demo lab as `pnpm start` runs it). Builds the web app
  * first (about a second; TUNNELSCOPE_E2E_SKIP_BUILD=1 reuses an existing
  * apps/web/dist) so the specs never run against a stale bundle. Completes the first-start setup from
  * the printed one-time link and creates an operator and a viewer.
@@ -99,14 +100,45 @@ async function api(origin: string, method: string, route: string, body: unknown,
 export interface StartServerOptions {
   /** 'api' (default): finish the first-start setup and create the users; 'none': leave the one-time link unused. */
   setup?: 'api' | 'none';
+  /**
+   * 'none' (default): --no-lab and the loopback config above. 'demo': the
+   * server as `pnpm start` runs it — the demo lab's config and its peers on
+   * 127.0.1.x with the lab's own (fixed) ports and default timers, its
+   * default mix started. The lab's addresses must be free: one such server
+   * at a time on a machine.
+   */
+  lab?: 'none' | 'demo';
+}
+
+/** Where the demo lab's local gateway listens (packages/lab DEFAULT_LAB_ADDRESSING). */
+const DEMO_LAB_LOCAL = { address: '127.0.1.1', ikePort: 10_500, natTPort: 14_500 } as const;
+
+async function serverArguments(dataDir: string, lab: 'none' | 'demo'): Promise<string[]> {
+  const common = ['--import', 'tsx', 'apps/server/src/main.ts', '--data-dir', dataDir, '--http-port', '0'];
+  if (lab === 'demo') {
+    for (const port of [DEMO_LAB_LOCAL.ikePort, DEMO_LAB_LOCAL.natTPort]) {
+      if (!(await udpPortFree(DEMO_LAB_LOCAL.address, port))) {
+        throw new Error(`${DEMO_LAB_LOCAL.address}:${port}/udp is in use: another tunnelscope with the demo lab (pnpm start?) runs on this machine; stop it first`);
+      }
+    }
+    return common;
+  }
+  const configPath = path.join(dataDir, 'gateway.json');
+  writeFileSync(configPath, JSON.stringify(loopbackGatewayConfig(await freeIkePorts()), null, 2));
+  return [...common, '--config', configPath, '--no-lab'];
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   ensureWebBuilt();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tunnelscope-e2e-'));
-  const configPath = path.join(dataDir, 'gateway.json');
-  writeFileSync(configPath, JSON.stringify(loopbackGatewayConfig(await freeIkePorts()), null, 2));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', '--config', configPath, '--data-dir', dataDir, '--http-port', '0', '--no-lab'], {
+  let args: string[];
+  try {
+    args = await serverArguments(dataDir, options.lab ?? 'none');
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,6 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/config', label: 'Config', shortcut: 'f' },
   { path: '/certificates', label: 'Certificates', shortcut: 'e', pending: true },
   { path: '/flows', label: 'Flows', shortcut: 'w', pending: true },
-  { path: '/diagnose', label: 'Diagnose', shortcut: 'd', pending: true },
-  { path: '/lab', label: 'Lab', shortcut: 'l', pending: true },
+  { path: '/diagnose', label: 'Diagnose', shortcut: 'd' },
+  { path: '/lab', label: 'Lab', shortcut: 'l' },
 ];

@@ -4,6 +4,7 @@ import { NoData } from '../../../components/ui/async-content.tsx';
 import type { StoredEvent } from '../../../lib/api-types.ts';
 import { evidenceDatagramIds, eventMessage } from '../../../lib/event-kinds.ts';
 import { formatDateTime } from '../../../lib/format.ts';
+import { buildQuery } from '../../../lib/http-client.ts';
 
 export function RecentFailures({ failures }: { failures: StoredEvent[] }) {
   if (failures.length === 0) return <NoData text="No failures recorded." />;
@@ -24,6 +25,9 @@ export function RecentFailures({ failures }: { failures: StoredEvent[] }) {
             <div className="failure-message">{eventMessage(failure)}</div>
             <Link to={`/snoop?evidence=${failure.id}`} className="evidence-link">
               evidence{datagrams.length > 0 ? ` (${datagrams.length} message${datagrams.length === 1 ? '' : 's'})` : ''}
+            </Link>{' '}
+            <Link to={`/diagnose${buildQuery({ tunnel: failure.tunnel, peer: failure.peer, code: failure.code })}`} className="evidence-link" data-testid="diagnose-link">
+              Diagnose
             </Link>
           </li>
         );

@@ -2,8 +2,10 @@
  * `/snoop?evidence=<event id>`: a failure's evidence — the coded event with
  * its proposal tables, and the stored messages it cites, each decoded.
  */
+import { Link } from 'react-router';
 import { AsyncContent, NoData } from '../../../components/ui/async-content.tsx';
 import { evidenceDatagramIds } from '../../../lib/event-kinds.ts';
+import { buildQuery } from '../../../lib/http-client.ts';
 import { useAsync } from '../../../lib/use-async.ts';
 import { fetchDatagram, fetchEventById } from '../api/snoop-api.ts';
 import { RelatedEvent } from './related-event.tsx';
@@ -35,6 +37,9 @@ export function EvidencePanel({ eventId, onClose }: { eventId: number; onClose: 
             ) : (
               <>
                 <RelatedEvent event={found.event} />
+                <Link to={`/diagnose${buildQuery({ tunnel: found.event.tunnel, peer: found.event.peer, code: found.event.code })}`} data-testid="diagnose-link">
+                  Diagnose
+                </Link>
                 {found.ids.length === 0 ? (
                   <NoData text="This event cites no stored message." />
                 ) : (
