@@ -14,6 +14,10 @@
  * the other engineer's reducer applied to the lifecycle events, listings
  * read the core's SA tables (never keys), snoop lines come from the bytes
  * that crossed the transport.
+ *
+ * Session-key capture (for an admin's Wireshark export) is the one way keys
+ * leave the engine: only for tunnels switched on with `setKeyCapture`, and
+ * only to listeners of `onSessionKeys`, never on the event bus.
  */
 import type { GatewayConfig, IkeStatCounters } from '@tunnelscope/api';
 import { NOTIFY_STATUS_MIN, PayloadType, allPayloads, decodeMessage, describeMessage, skKeysFor, skSuiteOf, summarize } from '@tunnelscope/ike';
@@ -32,7 +36,7 @@ import type { DropReason } from '../ike/error-codes.ts';
 import { spi32Hex, spiHex } from '../ike/ike-sa.ts';
 import { pskCandidates, testCandidates } from '../ike/psk-candidates.ts';
 import { describeWireSelector, proposalText } from '../ike/tunnel-profile.ts';
-import { pskBytes, type PskInput } from '@tunnelscope/ike';
+import { pskBytes, type IkeSaKeyEntry, type PskInput } from '@tunnelscope/ike';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -44,6 +48,19 @@ export interface GatewayOptions {
 }
 
 export type GatewayListener = (event: GatewayEvent) => void;
+
+/** Keys of one IKE SA of a capture-enabled tunnel, in the shape of Wireshark's decryption table. */
+export interface SessionKeys {
+  tunnel: string;
+  ikeSaId: string;
+  entry: IkeSaKeyEntry;
+}
+
+/**
+ * Receives secret key material. Contract: the listener keeps it out of logs,
+ * events and error messages, and must not throw (a throw is swallowed).
+ */
+export type SessionKeyListener = (keys: SessionKeys) => void;
 
 /** Operator-facing facts of an IKE SA (no keys). A superset of the REST IkeSaView. */
 export interface IkeSaInfo {
@@ -129,6 +146,10 @@ export class IkeGateway {
   private readonly listeners = new Set<GatewayListener>();
   private readonly timers = new Map<string, () => void>();
   private counters: IkeStatCounters = emptyIkeStatCounters();
+  private readonly keyCaptureTunnels = new Set<string>();
+  private readonly sessionKeyListeners = new Set<SessionKeyListener>();
+  /** `ikeSaId|tunnel` of the keys delivered (pruned as SAs go). */
+  private readonly keysDelivered = new Set<string>();
 
   constructor(options: GatewayOptions) {
     this.clock = options.clock ?? systemClock;
@@ -137,10 +158,13 @@ export class IkeGateway {
     this.core = new IkeDaemonCore({ ...options.core, config: options.config, entropy: options.entropy ?? systemEntropy });
     const filter = this.snoopFilter;
     const core = this.core;
+    // Snoop off drops every line in publish(): let the core skip rendering them.
+    core.setSnoopLines(filter.mode() !== 'off');
     this.snoop = {
       setMode(mode, snoopOptions) {
         filter.setMode(mode, snoopOptions);
         core.setSnoopDetail(filter.wantsDetail());
+        core.setSnoopLines(mode !== 'off');
       },
       mode: () => filter.mode(),
       peer: () => filter.peerFilter(),
@@ -167,6 +191,68 @@ export class IkeGateway {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  // --- session-key capture ----------------------------------------------------------
+
+  /**
+   * Switches key capture for a tunnel on or off. On: the keys of its IKE SAs
+   * that have keys now, and of every later one (new, re-selected into it in
+   * IKE_AUTH, or rekeyed), go to the `onSessionKeys` listeners. Off: nothing
+   * more is delivered for it.
+   */
+  setKeyCapture(tunnelName: string, enabled: boolean): void {
+    if (!enabled) {
+      this.keyCaptureTunnels.delete(tunnelName);
+      if (this.keyCaptureTunnels.size === 0) this.keysDelivered.clear();
+      return;
+    }
+    this.keyCaptureTunnels.add(tunnelName);
+    this.deliverCapturedKeys();
+  }
+
+  /** Tunnels with key capture on. */
+  keyCaptureEnabled(): string[] {
+    return [...this.keyCaptureTunnels];
+  }
+
+  /** The only listener that ever sees key material. Returns its unsubscribe function. */
+  onSessionKeys(listener: SessionKeyListener): () => void {
+    this.sessionKeyListeners.add(listener);
+    return () => {
+      this.sessionKeyListeners.delete(listener);
+    };
+  }
+
+  /** Costs nothing while no tunnel captures; otherwise one pass over the IKE SAs per input. */
+  private deliverCapturedKeys(): void {
+    if (this.keyCaptureTunnels.size === 0) return;
+    for (const delivered of this.keysDelivered) if (!this.core.ikeSas.has(delivered.slice(0, delivered.indexOf('|')))) this.keysDelivered.delete(delivered);
+    for (const sa of this.core.ikeSas.values()) {
+      const tunnel = sa.tunnel?.name;
+      if (!sa.keys || tunnel === undefined || !this.keyCaptureTunnels.has(tunnel)) continue;
+      // Keyed from IKE_SA_INIT on (so a failing IKE_AUTH can be decrypted too); keyed per tunnel for a re-selection in IKE_AUTH.
+      const deliveryKey = `${sa.id}|${tunnel}`;
+      if (this.keysDelivered.has(deliveryKey) || sa.spiR.every((byte) => byte === 0)) continue;
+      this.keysDelivered.add(deliveryKey);
+      const keys = sa.keys;
+      const entry: IkeSaKeyEntry = {
+        spiInitiator: new Uint8Array(sa.spiI),
+        spiResponder: new Uint8Array(sa.spiR),
+        skEi: new Uint8Array(keys.skEi),
+        skEr: new Uint8Array(keys.skEr),
+        skAi: new Uint8Array(keys.skAi),
+        skAr: new Uint8Array(keys.skAr),
+        suite: { encr: keys.suite.encr, encrKeyBits: keys.suite.encrKeyBits, integ: keys.suite.integ },
+      };
+      for (const listener of [...this.sessionKeyListeners]) {
+        try {
+          listener({ tunnel, ikeSaId: sa.id, entry });
+        } catch {
+          // Swallowed without its text: it might quote key material.
+        }
+      }
+    }
   }
 
   // --- commands -------------------------------------------------------------------
@@ -366,6 +452,7 @@ export class IkeGateway {
       }
     }
     for (const event of output.events) this.publish(event);
+    this.deliverCapturedKeys();
   }
 
   private publish(event: GatewayEvent): void {
@@ -376,6 +463,8 @@ export class IkeGateway {
     } else {
       this.counters = applyEvent(this.counters, event);
     }
+    // The common daemon case under load: nobody listening, nothing to copy.
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

@@ -15,6 +15,14 @@
  *
  *   [installed] --rekey sent--> [rekeying] --peer's rekey of it arrives--> collision.theirs
  *        our response arrives --> collision.ours --both known--> resolveCollision
+ *
+ * A CHILD_SA exchange never overlaps an IKE SA rekey (RFC 7296 §2.25.1,
+ * §2.25.2, strongSwan's behaviour): we start neither while the other is in
+ * flight on the same IKE SA (the later one is deferred by a short random
+ * delay), and we answer a peer's request that would overlap with
+ * TEMPORARY_FAILURE, which its sender retries later. When an IKE SA is
+ * rekeyed anyway, every CHILD_SA and every CHILD_SA request still queued on
+ * it moves to the new IKE SA (§2.8).
  */
 import type { TunnelConfig } from '@tunnelscope/api';
 import {
@@ -31,9 +39,9 @@ import {
 import type { GatewayCommandResult } from './core-io.ts';
 import { acceptChildAnswer, childOfferPayloads, installChildKeys, negotiateChildAsResponder, newInitiatorChild } from './child-negotiation.ts';
 import { errorText, type IkeDaemonCore } from './daemon-core.ts';
-import { randomIkeSpi } from './entropy.ts';
+import { randomBelow, randomIkeSpi } from './entropy.ts';
 import { ikeSuiteOf, newKeyExchange } from './ike-sa-init.ts';
-import { spi32Hex, type ChildSa, type IkeSa, type OutstandingRequest, type RekeyCollision } from './ike-sa.ts';
+import { spi32Hex, type ChildSa, type IkeSa, type OutstandingRequest, type RekeyCollision, type RequestPurpose } from './ike-sa.ts';
 import { describeIkeFailureNotify } from './notify-failures.ts';
 import { acceptsChosenProposal, dhGroupOf, matchProposals } from './proposal-match.ts';
 import { ikeProposalsOf, pfsGroupOf, proposalText } from './tunnel-profile.ts';
@@ -41,6 +49,60 @@ import { compareBytes, errorNotify, findKe, findNonce, findNotify, findSa, notif
 import { startDeleteChild, startDeleteIke } from './informational.ts';
 
 const NONCE_LENGTH = 32;
+/** A deferred or refused (TEMPORARY_FAILURE) rekey is retried after this much plus a random part (so both peers do not retry in step). */
+const REKEY_RETRY_BASE_MS = 2_000;
+const REKEY_RETRY_SPREAD_MS = 8_000;
+
+export function rekeyRetryDelayMs(core: IkeDaemonCore): number {
+  return REKEY_RETRY_BASE_MS + randomBelow(core.entropy, REKEY_RETRY_SPREAD_MS);
+}
+
+function isChildExchange(purpose: RequestPurpose): boolean {
+  return purpose.kind === 'create_child' || purpose.kind === 'rekey_child';
+}
+
+/** We are creating or rekeying a CHILD_SA on this IKE SA (request outstanding or queued). */
+export function childExchangeInFlight(sa: IkeSa): boolean {
+  return (sa.outstanding !== undefined && isChildExchange(sa.outstanding.purpose)) || sa.queue.some((request) => isChildExchange(request.purpose));
+}
+
+/** Why a CHILD_SA rekey may not start on this IKE SA now (undefined: it may). */
+function childRekeyBlocker(sa: IkeSa): string | undefined {
+  if (sa.ikeRekeyInProgress) return `IKE SA ${sa.id} is being rekeyed`;
+  if (sa.rekeyCollision) return `IKE SA ${sa.id} is resolving a simultaneous rekey`;
+  return undefined;
+}
+
+/** Why an IKE SA rekey may not start now (undefined: it may). */
+function ikeRekeyBlocker(sa: IkeSa): string | undefined {
+  if (sa.ikeRekeyInProgress) return `${sa.id} is already being rekeyed`;
+  if (childExchangeInFlight(sa)) return `a CHILD_SA exchange is in flight on ${sa.id}`;
+  return undefined;
+}
+
+/** The soft-lifetime rekey of a CHILD_SA, or a short deferral while its IKE SA is being rekeyed. */
+export function rekeyChildWhenDue(core: IkeDaemonCore, child: ChildSa): void {
+  if (child.state !== 'installed') return;
+  const sa = core.ikeSas.get(child.ikeSaId);
+  const blocker = sa ? childRekeyBlocker(sa) : undefined;
+  if (!blocker) {
+    startChildRekey(core, child);
+    return;
+  }
+  child.rekeyAt = core.now + rekeyRetryDelayMs(core);
+  core.scheduleChildLifetimes(child);
+}
+
+/** The soft-lifetime rekey of an IKE SA, or a short deferral while a CHILD_SA exchange is in flight on it. */
+export function rekeyIkeWhenDue(core: IkeDaemonCore, sa: IkeSa): void {
+  if (sa.state !== 'established' || sa.ikeRekeyInProgress) return;
+  if (!childExchangeInFlight(sa)) {
+    startIkeRekey(core, sa);
+    return;
+  }
+  sa.rekeyAt = core.now + rekeyRetryDelayMs(core);
+  core.scheduleIkeLifetimes(sa);
+}
 
 // --- initiator ---------------------------------------------------------------------
 
@@ -72,6 +134,8 @@ export function startChildRekey(core: IkeDaemonCore, old: ChildSa): GatewayComma
   const tunnel = old.tunnel ?? sa?.tunnel;
   if (!sa || sa.state !== 'established' || !tunnel) return { ok: false, error: `the IKE SA of ${old.id} is not established` };
   if (old.state !== 'installed') return { ok: false, error: `${old.id} is ${old.state}` };
+  const blocker = childRekeyBlocker(sa);
+  if (blocker) return { ok: false, error: `${blocker}; rekey ${old.id} once it is done` };
   old.state = 'rekeying';
   const child = newInitiatorChild(core, sa, tunnel);
   child.rekeyOf = old.id;
@@ -81,7 +145,8 @@ export function startChildRekey(core: IkeDaemonCore, old: ChildSa): GatewayComma
 }
 
 export function startIkeRekey(core: IkeDaemonCore, sa: IkeSa): GatewayCommandResult {
-  if (sa.ikeRekeyInProgress) return { ok: false, error: `${sa.id} is already being rekeyed` };
+  const blocker = ikeRekeyBlocker(sa);
+  if (blocker) return { ok: false, error: blocker };
   const tunnel = sa.tunnel!;
   const fresh = core.createIkeSa({ role: 'initiator', tunnel, local: sa.local, remote: sa.remote, spiI: randomIkeSpi(core.entropy) });
   fresh.nonceI = core.entropy.bytes(NONCE_LENGTH);
@@ -119,8 +184,10 @@ export function handleCreateChildResponse(core: IkeDaemonCore, sa: IkeSa, messag
     if (purpose.kind === 'rekey_child' && old) {
       if (old.state === 'rekeying') old.state = 'installed';
       core.emit({ type: 'child.rekey.failed', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, childSaId: old.id, code, message, evidence });
-      if (old.rekeyAt !== undefined && old.rekeyAt <= core.now) {
-        old.rekeyAt = core.now + 10_000;
+      // A rekey that was due, or one the peer asked us to retry (TEMPORARY_FAILURE, RFC 7296 §2.25), is tried again soon.
+      const retryAt = core.now + rekeyRetryDelayMs(core);
+      if (old.state === 'installed' && (old.rekeyAt === undefined || old.rekeyAt <= core.now || (code === 'temporary_failure' && retryAt < old.rekeyAt))) {
+        old.rekeyAt = retryAt;
         core.scheduleChildLifetimes(old);
       }
     } else {
@@ -237,8 +304,9 @@ function onIkeRekeyResponse(core: IkeDaemonCore, sa: IkeSa, payloads: Payload[],
   const tunnel = sa.tunnel!;
   const fail = (code: string, message: string): void => {
     core.emit({ type: 'ike.rekey.failed', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, code, message });
-    if (sa.rekeyAt !== undefined) {
-      sa.rekeyAt = core.now + 10_000;
+    const retryAt = core.now + rekeyRetryDelayMs(core);
+    if (sa.rekeyAt !== undefined && (sa.rekeyAt <= core.now || (code === 'temporary_failure' && retryAt < sa.rekeyAt))) {
+      sa.rekeyAt = retryAt;
       core.scheduleIkeLifetimes(sa);
     }
   };
@@ -323,12 +391,25 @@ function finishIkeRekey(core: IkeDaemonCore, old: IkeSa, fresh: IkeSa, initiated
     child.ikeSaId = fresh.id;
     fresh.children.add(childId);
   }
+  moveQueuedChildRequests(core, old, fresh);
   old.state = 'rekeyed';
   old.replacedBy = fresh.id;
   for (const key of ['rekey', 'expire', 'dpd']) core.clearTimer(`${old.id}/${key}`);
   core.emit({ type: 'ike.sa.rekeyed', time: core.now, ikeSaId: old.id, tunnel: old.tunnel?.name ?? null, newIkeSaId: fresh.id });
   if (initiatedByUs) startDeleteIke(core, old, undefined);
   else core.setTimer(`${old.id}/expire`, core.now + 30_000, () => core.destroyIkeSa(old, undefined));
+}
+
+/**
+ * CHILD_SA requests still waiting for the old IKE SA's window go out on the
+ * new one instead (their payloads do not depend on the IKE SA; the keys of
+ * the CHILD_SA come from the SK_d of the IKE SA that carries the exchange).
+ */
+function moveQueuedChildRequests(core: IkeDaemonCore, old: IkeSa, fresh: IkeSa): void {
+  const moving = old.queue.filter((request) => isChildExchange(request.purpose) || request.purpose.kind === 'delete_child');
+  if (moving.length === 0) return;
+  old.queue = old.queue.filter((request) => !moving.includes(request));
+  for (const request of moving) core.sendRequest(fresh, request.exchange, request.payloads, request.purpose, request.deadline !== undefined ? { deadline: request.deadline } : {});
 }
 
 function resolveIkeCollision(core: IkeDaemonCore, old: IkeSa): void {
@@ -370,7 +451,16 @@ export function handleCreateChildRequest(core: IkeDaemonCore, sa: IkeSa, message
     return;
   }
   if (saPayload.proposals[0]?.protocol === ProtocolId.IKE) {
+    if (childExchangeInFlight(sa)) {
+      refuseOverlap(core, sa, header, datagramIds, 'an IKE SA rekey while our CHILD_SA exchange on it is in flight (RFC 7296 §2.25.2)');
+      return;
+    }
     onIkeRekeyRequest(core, sa, header, saPayload.proposals, nonce.data, payloads, datagramIds);
+    return;
+  }
+  const blocker = childRekeyBlocker(sa);
+  if (blocker) {
+    refuseOverlap(core, sa, header, datagramIds, `a CHILD_SA exchange while ${blocker} (RFC 7296 §2.25.1)`);
     return;
   }
   const rekey = findNotify(payloads, NotifyType.REKEY_SA);
@@ -433,6 +523,12 @@ export function handleCreateChildRequest(core: IkeDaemonCore, sa: IkeSa, message
     return;
   }
   finishChildRekey(core, sa, old, child, false);
+}
+
+/** TEMPORARY_FAILURE: the peer retries once our exchange on this IKE SA is done. */
+function refuseOverlap(core: IkeDaemonCore, sa: IkeSa, header: IkeMessage['header'], datagramIds: number[], what: string): void {
+  core.sendResponse(sa, header, [notifyPayload(NotifyType.TEMPORARY_FAILURE)]);
+  core.info('rekey_overlap_refused', { sa, message: `${sa.remote.address} asked for ${what}: answered TEMPORARY_FAILURE, the peer retries`, datagramIds, messageIds: [header.messageId] });
 }
 
 function onIkeRekeyRequest(core: IkeDaemonCore, sa: IkeSa, header: IkeMessage['header'], offered: readonly Proposal[], nonceI: Uint8Array, payloads: Payload[], datagramIds: number[]): void {

@@ -49,7 +49,7 @@ import { randomBelow, randomIkeSpi, type Entropy } from './entropy.ts';
 import { DROP_REASONS, IKE_FAILURE_CONDITIONS, type DropReason, type IkeFailureCondition } from './error-codes.ts';
 import { handleAuthRequest, handleAuthResponse } from './ike-auth.ts';
 import { handleInitRequest, handleInitResponse, startInitiator } from './ike-sa-init.ts';
-import { handleCreateChildRequest, handleCreateChildResponse, startChildRekey, startIkeRekey } from './create-child-sa.ts';
+import { handleCreateChildRequest, handleCreateChildResponse, rekeyChildWhenDue, rekeyIkeWhenDue, rekeyRetryDelayMs, startChildRekey, startIkeRekey } from './create-child-sa.ts';
 import { handleInformationalRequest, handleInformationalResponse, handlePeerLostSa, startDeleteChild, startDeleteIke, startDpd } from './informational.ts';
 import { CookieJar } from './cookies.ts';
 import { PskFailureStore } from './psk-candidates.ts';
@@ -98,6 +98,14 @@ export class IkeDaemonCore {
   private readonly bySpi = new Map<string, string>();
   /** Responder half-open SAs by the initiator's SPI and address (IKE_SA_INIT retransmissions). */
   private readonly halfOpenByInit = new Map<string, string>();
+  /**
+   * Registered SAs that were half-open when registered and may still be:
+   * halfOpenCount() prunes the ones that moved on, so each IKE_SA_INIT costs
+   * O(half-open) instead of a scan of every SA (20 k+ SAs under load). An SA
+   * only enters 'half_open' at creation, never later.
+   */
+  private readonly halfOpenCandidates = new Set<IkeSa>();
+  private snoopLines = true;
   readonly drops: Record<DropReason, number> = Object.fromEntries(Object.keys(DROP_REASONS).map((k) => [k, 0])) as Record<DropReason, number>;
   readonly cookies: CookieJar;
   readonly pskFailures: PskFailureStore;
@@ -144,6 +152,16 @@ export class IkeDaemonCore {
 
   setSnoopDetail(enabled: boolean): void {
     this.options.snoopDetail = enabled;
+  }
+
+  /**
+   * Whether snoop.message events are produced at all. The gateway turns them
+   * off while its snoop filter is off (it would drop every line): rendering a
+   * summary for every datagram nobody reads cost ~1% of a handshake. The
+   * datagram store and the evidence ids in other events do not depend on it.
+   */
+  setSnoopLines(enabled: boolean): void {
+    this.snoopLines = enabled;
   }
 
   // --- the one entry point ----------------------------------------------------
@@ -884,6 +902,7 @@ export class IkeDaemonCore {
 
   registerIkeSa(sa: IkeSa): void {
     this.ikeSas.set(sa.id, sa);
+    if (sa.state === 'half_open') this.halfOpenCandidates.add(sa);
     this.bySpi.set(spiHex(sa.role === 'initiator' ? sa.spiI : sa.spiR), sa.id);
   }
 
@@ -898,7 +917,10 @@ export class IkeDaemonCore {
 
   halfOpenCount(): number {
     let n = 0;
-    for (const sa of this.ikeSas.values()) if (sa.state === 'half_open') n++;
+    for (const sa of this.halfOpenCandidates) {
+      if (sa.state === 'half_open' && this.ikeSas.get(sa.id) === sa) n++;
+      else this.halfOpenCandidates.delete(sa);
+    }
     return n;
   }
 
@@ -924,17 +946,49 @@ export class IkeDaemonCore {
     if (sa.outstanding?.purpose.kind === 'rekey_ike') {
       this.emit({ type: 'ike.rekey.failed', time: this.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, code: 'deleted', message: 'the IKE SA went away during its rekey' });
     }
+    this.abandonChildExchanges(sa);
     sa.outstanding = undefined;
     if (reason === undefined && sa.state === 'half_open' && sa.lastResponse && sa.lastResponse.messageId > 0) {
       for (const [spi, tombstone] of this.tombstones) if (tombstone.until <= this.now) this.tombstones.delete(spi);
       this.tombstones.set(spiHex(sa.spiR), { response: sa.lastResponse, until: this.now + this.options.halfOpenTimeoutMs });
     }
     this.ikeSas.delete(sa.id);
+    this.halfOpenCandidates.delete(sa);
     this.bySpi.delete(spiHex(sa.role === 'initiator' ? sa.spiI : sa.spiR));
     this.halfOpenByInit.delete(halfOpenKey(sa.spiI, sa.remote));
     for (const key of ['retransmit', 'rekey', 'expire', 'dpd', 'half-open', 'reassembly']) this.clearTimer(`${sa.id}/${key}`);
     if (reason !== undefined && sa.state !== 'half_open' && sa.state !== 'init_sent' && sa.state !== 'auth_sent' && sa.state !== 'rekeyed') {
       this.emit({ type: 'ike.sa.down', time: this.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, reason });
+    }
+  }
+
+  /**
+   * CHILD_SA exchanges (outstanding or queued) of an IKE SA that goes away
+   * before they complete: a CHILD_SA that lives on (it moved to a rekeyed
+   * IKE SA) gets its rekey back, retried soon; the half-made new one is
+   * discarded. Before this, such a rekey was dropped silently and its
+   * CHILD_SA stayed `rekeying` for good.
+   */
+  private abandonChildExchanges(sa: IkeSa): void {
+    const purposes = [...(sa.outstanding ? [sa.outstanding.purpose] : []), ...sa.queue.map((request) => request.purpose)];
+    sa.queue = [];
+    for (const purpose of purposes) {
+      if (purpose.kind !== 'create_child' && purpose.kind !== 'rekey_child') continue;
+      const base = { time: this.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, code: 'deleted', message: `IKE SA ${sa.id} went away before the CREATE_CHILD_SA exchange completed` };
+      if (purpose.kind === 'create_child') {
+        if (this.childSas.has(purpose.childSaId)) this.emit({ type: 'child.negotiation.failed', ...base, childSaId: purpose.childSaId });
+        this.discardChild(purpose.childSaId);
+        continue;
+      }
+      this.discardChild(purpose.childSaId);
+      const old = this.childSas.get(purpose.oldChildSaId);
+      if (!old) continue;
+      this.emit({ type: 'child.rekey.failed', ...base, childSaId: old.id });
+      if (old.state === 'rekeying') old.state = 'installed';
+      if (old.ikeSaId !== sa.id && old.state === 'installed') {
+        old.rekeyAt = this.now + rekeyRetryDelayMs(this);
+        this.scheduleChildLifetimes(old);
+      }
     }
   }
 
@@ -975,9 +1029,7 @@ export class IkeDaemonCore {
    */
   scheduleIkeLifetimes(sa: IkeSa): void {
     if (sa.rekeyAt !== undefined) {
-      this.setTimer(`${sa.id}/rekey`, sa.rekeyAt, () => {
-        if (sa.state === 'established' && !sa.ikeRekeyInProgress) startIkeRekey(this, sa);
-      });
+      this.setTimer(`${sa.id}/rekey`, sa.rekeyAt, () => rekeyIkeWhenDue(this, sa));
     }
     if (sa.expireAt !== undefined) {
       this.setTimer(`${sa.id}/expire`, sa.expireAt, () => {
@@ -988,13 +1040,14 @@ export class IkeDaemonCore {
 
   scheduleChildLifetimes(child: ChildSa): void {
     if (child.rekeyAt !== undefined) {
-      this.setTimer(`${child.id}/rekey`, child.rekeyAt, () => {
-        if (child.state === 'installed') startChildRekey(this, child);
-      });
+      this.setTimer(`${child.id}/rekey`, child.rekeyAt, () => rekeyChildWhenDue(this, child));
     }
     if (child.expireAt !== undefined) {
       this.setTimer(`${child.id}/expire`, child.expireAt, () => {
-        if (this.childSas.has(child.id) && child.state !== 'rekeyed' && child.state !== 'deleting') startDeleteChild(this, child, 'expired');
+        if (!this.childSas.has(child.id)) return;
+        // A replaced CHILD_SA whose DELETE never came (the rekey's initiator lost it) goes quietly at its hard lifetime.
+        if (child.state === 'rekeyed') this.destroyChildSa(child, undefined);
+        else if (child.state !== 'deleting') startDeleteChild(this, child, 'expired');
       });
     }
   }
@@ -1121,6 +1174,7 @@ export class IkeDaemonCore {
   // --- snoop --------------------------------------------------------------------
 
   snoopMessage(message: IkeMessage, context: SnoopContext): void {
+    if (!this.snoopLines) return;
     let summary: string;
     try {
       summary = summarize(message);
@@ -1152,6 +1206,7 @@ export class IkeDaemonCore {
 
   /** A snoop line for a datagram that is not (or not yet) a whole decoded message. */
   private snoopRaw(datagram: Datagram, record: StoredDatagram, summary: string, sa?: IkeSa): void {
+    if (!this.snoopLines) return;
     this.emit({
       type: 'snoop.message',
       time: this.now,
@@ -1167,6 +1222,7 @@ export class IkeDaemonCore {
   }
 
   private snoopRetransmit(sa: IkeSa, exchange: number, messageId: number, ids: number[], attempt: number): void {
+    if (!this.snoopLines) return;
     this.emit({
       type: 'snoop.message',
       time: this.now,
