@@ -42,17 +42,7 @@ export class SnoopHistory {
   pcap(q: SnoopHistoryQuery): { bytes: Uint8Array; count: number } {
     this.recorder.flush();
     const rows = this.store.events.queryDatagrams({ ...filterOf(q), beforeId: q.beforeId, limit: PCAP_MAX_DATAGRAMS }).reverse();
-    const records: UdpDatagram[] = rows.map((r) => {
-      const local = { address: r.local_address, port: r.local_port };
-      const remote = { address: r.remote_address, port: r.remote_port };
-      const payload = r.marker ? Buffer.concat([Buffer.alloc(4), r.bytes]) : r.bytes;
-      return {
-        timestampMs: r.time,
-        src: r.direction === 'in' ? remote : local,
-        dst: r.direction === 'in' ? local : remote,
-        payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
-      };
-    });
+    const records = rows.map(storedDatagramToUdp);
     return { bytes: writePcap(records), count: records.length };
   }
 
@@ -84,6 +74,19 @@ export class SnoopHistory {
 
 function filterOf(q: SnoopHistoryQuery) {
   return { from: q.from, to: q.to, tunnel: q.tunnel, peer: q.peer, exchange: q.exchange, code: q.code, q: q.q };
+}
+
+/** A stored datagram as it crossed the wire, for a pcap (NAT-T datagrams keep their non-ESP marker). */
+export function storedDatagramToUdp(row: DatagramRow): UdpDatagram {
+  const local = { address: row.local_address, port: row.local_port };
+  const remote = { address: row.remote_address, port: row.remote_port };
+  const payload = row.marker ? Buffer.concat([Buffer.alloc(4), row.bytes]) : row.bytes;
+  return {
+    timestampMs: row.time,
+    src: row.direction === 'in' ? remote : local,
+    dst: row.direction === 'in' ? local : remote,
+    payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+  };
 }
 
 function toGatewayDatagram(row: DatagramRow): GatewayDatagram {

@@ -13,3 +13,4 @@ export * from './keys.ts';
 export * from './alerts.ts';
 export * from './diagnose.ts';
 export * from './lab.ts';
+export * from './support-bundle.ts';

@@ -12,11 +12,20 @@
  *
  * The engine's datagram store is in memory and bounded; the server persists
  * each datagram as soon as it appears there. Not provided by the engine yet:
- * session-key export (`sessionKeys`), certificate cache and flow table for
- * the CLI; commands for them say they are not available.
+ * certificate cache and flow table for the CLI; commands for them say they
+ * are not available.
+ *
+ *   sessionKeys(tunnel) --first call--> engine.setKeyCapture(tunnel, on)
+ *   engine.onSessionKeys (live SAs at once, then each new/rekeyed one) --> per-tunnel buffer
+ *   sessionKeys(tunnel) --> drains the buffer (the key-capture service stores them sealed)
+ *   no sessionKeys(tunnel) call for KEY_CAPTURE_LEASE_MS --> engine.setKeyCapture(tunnel, off), buffer dropped
+ *
+ * The key-capture service asks only for tunnels with an open window, so the
+ * engine hands out keys only while an admin's window is open. Keys never
+ * travel through `subscribe` (events, datagrams).
  */
 import type { GatewayConfig as EngineConfig } from '@tunnelscope/api';
-import { decodeMessage, describeMessageText } from '@tunnelscope/ike';
+import { decodeMessage, describeMessageText, renderDescription, type MessageDescription } from '@tunnelscope/ike';
 import type { ChildSaView, IkeSaView, IkeStatCounters, SnoopSettings, TunnelStatusView } from '../../contract.ts';
 import {
   emptyIkeStatCounters,
@@ -31,7 +40,7 @@ import {
   type EngineGatewayEvent,
   type StoredDatagram,
 } from '../../engine-api.ts';
-import { NOTIFY_NAMES, NOTIFY_SHORT_NAMES } from '../../ike-tools.ts';
+import { NOTIFY_NAMES, NOTIFY_SHORT_NAMES, type IkeSaKeyEntry } from '../../ike-tools.ts';
 import {
   GatewayActionError,
   type CommandResult,
@@ -43,6 +52,9 @@ import {
   type GatewayPort,
   type PskTestResult,
 } from './gateway-port.ts';
+
+/** Capture stays on in the engine this long after the key-capture service last asked (it asks every 5 s while a window is open). */
+const KEY_CAPTURE_LEASE_MS = 30_000;
 
 const EXCHANGES: Record<number, string> = { 34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 36: 'CREATE_CHILD_SA', 37: 'INFORMATIONAL' };
 /** strongSwan short notify name -> IANA name, for error notifies (types below 16384). */
@@ -61,6 +73,11 @@ export class EngineGateway implements GatewayPort {
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly tunnelOfIkeSa = new Map<string, string>();
   private snoopSettings: SnoopSettings = { mode: 'off', peer: null };
+  private unsubscribeSessionKeys: (() => void) | undefined;
+  /** Tunnel -> when its key capture lapses unless asked again. */
+  private readonly keyCaptureLeases = new Map<string, number>();
+  /** Tunnel -> keys delivered by the engine, by IKE SA id, not yet handed to the key-capture service. */
+  private readonly pendingSessionKeys = new Map<string, Map<string, IkeSaKeyEntry>>();
 
   constructor() {
     const defaults = validateConfig({});
@@ -70,7 +87,10 @@ export class EngineGateway implements GatewayPort {
 
   async start(): Promise<void> {
     this.started = true;
-    this.pollTimer = setInterval(() => this.pullDatagrams(), 100);
+    this.pollTimer = setInterval(() => {
+      this.pullDatagrams();
+      this.endLapsedKeyCaptures();
+    }, 100);
     this.pollTimer.unref();
   }
 
@@ -219,10 +239,37 @@ export class EngineGateway implements GatewayPort {
   }
 
   renderDatagramFull(d: GatewayDatagram): string {
+    // Still in the engine's store while its IKE SA is alive: the engine opens the SK payload with the SA's keys.
+    const live = this.renderFromEngineStore(d);
+    if (live !== undefined) return `${d.brief}\n${live}`;
     // From the stored bytes alone: encrypted payloads stay closed (the SA keys are not kept).
     const message = decodeMessage(d.bytes, { verify: false });
     return `${d.brief}\n${describeMessageText(message)}`;
   }
+
+  /** The engine's `-full` text of the same datagram (same SA, time, direction and bytes), if it still holds it. */
+  private renderFromEngineStore(d: GatewayDatagram): string | undefined {
+    const engine = this.engine;
+    if (!engine || d.ikeSaId === undefined) return undefined;
+    const stored = engine.datagrams
+      .list({ ikeSaId: d.ikeSaId })
+      .find((candidate) => candidate.time === d.time && candidate.direction === d.direction && bytesEqual(candidate.bytes, d.bytes));
+    const rendered = stored ? engine.renderDatagram(stored.id, 'full') : undefined;
+    if (!rendered || !isMessageDescription(rendered.detail)) return undefined;
+    return renderDescription(rendered.detail);
+  }
+
+  /**
+   * Keys of the tunnel's IKE SAs delivered since the last call (the first
+   * call switches capture on in the engine and yields the live SAs' keys).
+   */
+  sessionKeys = (tunnel: string): IkeSaKeyEntry[] => {
+    this.keyCaptureLeases.set(tunnel, Date.now() + KEY_CAPTURE_LEASE_MS);
+    if (this.engine && !this.engine.keyCaptureEnabled().includes(tunnel)) this.engine.setKeyCapture(tunnel, true);
+    const pending = this.pendingSessionKeys.get(tunnel);
+    this.pendingSessionKeys.delete(tunnel);
+    return pending ? [...pending.values()] : [];
+  };
 
   subscribe(listener: GatewayListener): () => void {
     this.listeners.add(listener);
@@ -254,6 +301,13 @@ export class EngineGateway implements GatewayPort {
     const transport = new UdpTransport({ addresses, ikePort: config.engine.ikePort, natTPort: config.engine.natTPort });
     const engine = new IkeGateway({ config, transport });
     this.unsubscribeEngine = engine.subscribe((event) => this.onEngineEvent(event));
+    this.unsubscribeSessionKeys = engine.onSessionKeys(({ tunnel, ikeSaId, entry }) => {
+      if (!this.keyCaptureLeases.has(tunnel)) return;
+      const pending = this.pendingSessionKeys.get(tunnel) ?? new Map<string, IkeSaKeyEntry>();
+      pending.set(ikeSaId, entry);
+      this.pendingSessionKeys.set(tunnel, pending);
+    });
+    for (const tunnel of this.keyCaptureLeases.keys()) engine.setKeyCapture(tunnel, true);
     await engine.start();
     this.engine = engine;
     this.endpointsKey = key;
@@ -270,6 +324,7 @@ export class EngineGateway implements GatewayPort {
     if (!engine) return;
     this.pullDatagrams();
     this.unsubscribeEngine?.();
+    this.unsubscribeSessionKeys?.();
     this.engine = undefined;
     await engine.stop();
   }
@@ -362,6 +417,17 @@ export class EngineGateway implements GatewayPort {
     return undefined;
   }
 
+  /** Switches capture off for tunnels whose window closed (the service stopped asking) and drops their undelivered keys. */
+  private endLapsedKeyCaptures(): void {
+    const now = Date.now();
+    for (const [tunnel, until] of this.keyCaptureLeases) {
+      if (until > now) continue;
+      this.keyCaptureLeases.delete(tunnel);
+      this.pendingSessionKeys.delete(tunnel);
+      this.engine?.setKeyCapture(tunnel, false);
+    }
+  }
+
   private pullDatagrams(): void {
     const engine = this.engine;
     if (!engine || this.listeners.size === 0) return;
@@ -403,4 +469,13 @@ function listenAddresses(config: EngineConfig): string[] {
 
 function endpointsKey(config: EngineConfig): string {
   return JSON.stringify([listenAddresses(config), config.engine.ikePort, config.engine.natTPort]);
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+/** The engine returns `-full` detail as `unknown`; it is a MessageDescription when the message decoded. */
+function isMessageDescription(detail: unknown): detail is MessageDescription {
+  return typeof detail === 'object' && detail !== null && 'summary' in detail && 'header' in detail && 'payloads' in detail;
 }

@@ -14,6 +14,7 @@ import lab from './lab.ts';
 import sas from './sas.ts';
 import snoop from './snoop.ts';
 import stats from './stats.ts';
+import supportBundle from './support-bundle.ts';
 import stream from './stream.ts';
 import tokens from './tokens.ts';
 import users from './users.ts';
@@ -39,6 +40,7 @@ const apiV1: FastifyPluginAsync<ApiV1Options> = async (app, opts) => {
   await app.register(alerts);
   await app.register(troubleshooting);
   await app.register(diagnose);
+  await app.register(supportBundle);
   await app.register(lab);
   await app.register(stream);
 };
