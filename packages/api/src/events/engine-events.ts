@@ -120,7 +120,14 @@ export const IkeRekeyFailedEventSchema = eventSchema(
 
 export const ChildNegotiationStartedEventSchema = eventSchema(
   'child.negotiation.started',
-  childSaRef,
+  {
+    ...childSaRef,
+    role: Type.Optional(
+      Type.Union([Type.Literal('initiator'), Type.Literal('responder')], {
+        description: "Our role in THIS CHILD_SA's exchange (IKE_AUTH or CREATE_CHILD_SA); may differ from our role in the IKE SA.",
+      }),
+    ),
+  },
   'A CHILD_SA negotiation started (in IKE_AUTH once authenticated, or CREATE_CHILD_SA).',
 );
 export const ChildSaUpEventSchema = eventSchema(

@@ -82,9 +82,17 @@ function notVerified(message: string): Verdict {
 export function expectTunnelUp(options: { phase: 'ike' | 'ipsec'; role?: 'initiator' | 'responder' }) {
   return (context: StepContext): Verdict => {
     const since = eventsSinceStart(context);
-    const roles = new Map<string, string>();
-    for (const entry of since) if (entry.event.type === 'ike.negotiation.started' && entry.ikeSaId) roles.set(entry.ikeSaId, entry.event.role);
-    const roleOk = (entry: IndexedEvent): boolean => !options.role || (entry.ikeSaId !== null && roles.get(entry.ikeSaId) === options.role);
+    // Our role per IKE SA, and per CHILD_SA exchange: a CHILD_SA we create
+    // with CREATE_CHILD_SA on an IKE SA the peer initiated is ours to count.
+    const ikeRoles = new Map<string, string>();
+    const childRoles = new Map<string, string>();
+    for (const entry of since) {
+      if (entry.event.type === 'ike.negotiation.started' && entry.ikeSaId) ikeRoles.set(entry.ikeSaId, entry.event.role);
+      if (entry.event.type === 'child.negotiation.started' && entry.event.role) childRoles.set(entry.event.childSaId, entry.event.role);
+    }
+    const roleOf = (entry: IndexedEvent): string | undefined =>
+      (entry.event.type === 'child.sa.up' ? childRoles.get(entry.event.childSaId) : undefined) ?? (entry.ikeSaId !== null ? ikeRoles.get(entry.ikeSaId) : undefined);
+    const roleOk = (entry: IndexedEvent): boolean => !options.role || roleOf(entry) === options.role;
     const upType = options.phase === 'ike' ? 'ike.sa.up' : 'child.sa.up';
     const up = since.filter((entry) => entry.event.type === upType && entry.tunnel === context.tunnel && roleOk(entry));
     const findings = findingsSinceStart(context);

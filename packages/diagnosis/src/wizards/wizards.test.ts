@@ -97,6 +97,29 @@ describe('wizard steps on real events', () => {
     expect(verdict.next).toEqual({ step: 'initiate-local' });
   });
 
+  it('counts a CHILD_SA we create with CREATE_CHILD_SA on an IKE SA the peer initiated as ours', async () => {
+    const ours = ourTunnel();
+    let startedAt = 0;
+    const { input } = await runPair({
+      ours: [ours],
+      peer: [mirrorTunnel(ours)],
+      initiator: 'peer',
+      then: (lab) => {
+        // The step begins now: we add a CHILD_SA to the peer's IKE SA.
+        startedAt = lab.now();
+        lab.gateway.initiate('hq-branch');
+        lab.settle();
+      },
+    });
+    const context = { config: input.config, tunnel: 'hq-branch', stepStartedAt: startedAt, events: input.events, now: input.now };
+    const verdict = evaluateWizardStep('general-checks', 'initiate-local', context);
+    expect(verdict.status).toBe('verified-ok');
+    expect(verdict.message).toMatch(/we were the initiator/);
+    // The IKE SA itself was the peer's: it is not what the step cites as ours.
+    const cited = input.events.filter((e) => verdict.citing.includes(e.id)).map((e) => e.event.type);
+    expect(cited).toContain('child.sa.up');
+  });
+
   it('config steps cite config paths: ICMP rule missing, then present', () => {
     const config: GatewayConfig = makeConfig([ourTunnel()]);
     const context = { config, tunnel: 'hq-branch', stepStartedAt: 0, events: [] as DiagnosisEvent[], now: 1 };

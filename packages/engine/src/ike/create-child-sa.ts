@@ -109,7 +109,7 @@ export function rekeyIkeWhenDue(core: IkeDaemonCore, sa: IkeSa): void {
 export function startCreateChild(core: IkeDaemonCore, sa: IkeSa, tunnel: TunnelConfig): GatewayCommandResult {
   const child = newInitiatorChild(core, sa, tunnel);
   sendChildRequest(core, sa, child, tunnel, undefined);
-  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, childSaId: child.id });
+  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, childSaId: child.id, role: 'initiator' });
   return { ok: true, ikeSaId: sa.id, childSaId: child.id };
 }
 
@@ -480,7 +480,7 @@ export function handleCreateChildRequest(core: IkeDaemonCore, sa: IkeSa, message
   const childSaId = core.newChildSaId();
   const tunnelName = old?.tunnel?.name ?? sa.tunnel?.name ?? null;
   if (old) core.emit({ type: 'child.rekey.started', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId: old.id });
-  else core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId });
+  else core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId, role: 'responder' });
   const ke = findKe(payloads);
   const outcome = negotiateChildAsResponder(core, sa, payloads, { inIkeAuth: false, childSaId, datagramIds, messageId: header.messageId, ...(ke ? { keGroup: ke.group } : {}) });
   if (!outcome.ok) {

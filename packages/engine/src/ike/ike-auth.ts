@@ -118,7 +118,7 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
   }
   const child = core.childSas.get(childSaId);
   if (!child) return;
-  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, childSaId });
+  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnel.name, childSaId, role: 'initiator' });
   const refusal = errorNotify(payloads);
   const answer = refusal ? undefined : acceptChildAnswer(child, payloads);
   if (!answer) {
@@ -259,7 +259,7 @@ export function handleAuthRequest(core: IkeDaemonCore, sa: IkeSa, message: IkeMe
 
 function negotiateFirstChild(core: IkeDaemonCore, sa: IkeSa, payloads: Payload[], datagramIds: number[], messageId: number): ReturnType<typeof negotiateChildAsResponder> {
   const childSaId = core.newChildSaId();
-  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, childSaId });
+  core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, childSaId, role: 'responder' });
   const outcome = negotiateChildAsResponder(core, sa, payloads, { inIkeAuth: true, childSaId, datagramIds, messageId });
   if (outcome.ok) installChildKeys(core, sa, outcome.child, { ni: sa.nonceI, nr: sa.nonceR });
   return outcome;
