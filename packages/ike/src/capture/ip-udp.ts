@@ -14,7 +14,7 @@
  * UDP header (RFC 768): source port, destination port, length, checksum.
  */
 import type { ByteView } from './byte-view.ts';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './ip-address.ts';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../payloads/ip-address.ts';
 
 /** One end of a UDP datagram. */
 export interface UdpEndpoint {

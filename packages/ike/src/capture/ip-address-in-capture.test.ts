@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, parseIpv4, parseIpv6 } from './ip-address.ts';
+import { formatIpv6, parseIpv4, parseIpv6 } from '../payloads/ip-address.ts';
 
 describe('IP address text', () => {
   it.each([
