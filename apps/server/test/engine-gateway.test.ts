@@ -138,3 +138,51 @@ describe('EngineGateway (real engine, loopback UDP)', () => {
     expect(t.logs.join('').includes(PSK)).toBe(false);
   });
 });
+
+describe('EngineGateway engine runs', () => {
+  it('names every engine instance: datagram ids restart, the run changes; a config on the same endpoints keeps it', async () => {
+    const gateway = new EngineGateway();
+    const datagrams: Array<{ run: string | undefined; id: number | undefined; direction: string; exchange: string | undefined }> = [];
+    const eventRuns: Array<string | undefined> = [];
+    gateway.subscribe({
+      event: (e) => eventRuns.push(e.engineRun),
+      datagram: (d) => datagrams.push({ run: d.engineRun, id: d.engineDatagramId, direction: d.direction, exchange: d.exchange }),
+    });
+    await gateway.start();
+    const apply = async (local: string, remoteNets: string[]) => {
+      const checked = gateway.validateConfig(config(local, '127.0.1.22', ['192.168.30.0/24'], remoteNets));
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+      await gateway.applyConfig(checked.config as GatewayConfig);
+    };
+    const initiateAndWait = async (count: number) => {
+      await gateway.initiate('ab');
+      for (let i = 0; i < 100 && datagrams.length < count; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(datagrams.length).toBeGreaterThanOrEqual(count);
+    };
+    try {
+      await apply('127.0.1.21', ['10.30.0.0/24']);
+      await initiateAndWait(1);
+      const first = datagrams[0]!;
+      expect(first).toMatchObject({ id: 1, direction: 'out', exchange: 'IKE_SA_INIT' });
+      expect(first.run).toMatch(/\S/);
+
+      // Same endpoints: the engine instance (and its id sequence) carries on.
+      await apply('127.0.1.21', ['10.31.0.0/24']);
+      const before = datagrams.length;
+      await initiateAndWait(before + 1);
+      expect(datagrams[before]!.run).toBe(first.run);
+      expect(datagrams[before]!.id).toBeGreaterThan(1);
+
+      // Other endpoints: a new engine instance; its ids start again at 1 under a new run.
+      await apply('127.0.1.23', ['10.31.0.0/24']);
+      const restartedAt = datagrams.length;
+      await initiateAndWait(restartedAt + 1);
+      const restarted = datagrams[restartedAt]!;
+      expect(restarted).toMatchObject({ id: 1, direction: 'out', exchange: 'IKE_SA_INIT' });
+      expect(restarted.run).not.toBe(first.run);
+      expect(new Set(eventRuns.filter((r) => r !== undefined))).toEqual(new Set([first.run, restarted.run]));
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

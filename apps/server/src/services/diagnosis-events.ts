@@ -10,15 +10,16 @@
  *   every use --> recorder.readAfter(cursor) --> append (diagnosis topics) --> trim to N
  *
  * DatagramLinker: engine events name the engine's own datagram ids (one
- * sequence per engine instance); the server stores every datagram under its
- * own id, in the order the engine produced them. Within one engine instance
- * the two differ by a constant, so the cited ids are linked by finding the
- * offset under which ALL of them land on stored datagrams of the same IKE SA
- * (else the same peer) at or before the event's time. Ids that cannot be
- * linked that way are left out, never guessed.
+ * sequence per engine instance, restarting at 1). The recorder stores every
+ * event with the engine run that emitted it and every datagram with its
+ * (engine run, engine datagram id), so a cited id is linked exactly:
+ *
+ *   event id --events.engine_run--> run;  (run, engine id) --datagrams index--> stored id
+ *
+ * Ids with no stored datagram (pruned, or recorded before the engine ids
+ * were kept) are left out, never guessed.
  */
 import type { EventTopic, StoredEvent } from '../contract.ts';
-import type { DatagramRow } from '../store/event-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { EventRecorder } from './event-recorder.ts';
 
@@ -113,92 +114,39 @@ export interface LinkedDatagrams {
   unlinked: number;
 }
 
-/** Datagrams are looked for this far back from the event that cites them. */
-const LINK_LOOKBACK_MS = 10 * 60_000;
-const LINK_CANDIDATES = 2_000;
-const LINK_CACHE_SIZE = 20_000;
-
 export interface DatagramCitation {
   event: StoredEvent | undefined;
   engineIds: readonly number[];
 }
 
 export class DatagramLinker {
-  private readonly cache = new Map<string, LinkedDatagrams>();
-
   constructor(
     private readonly store: Store,
     private readonly recorder: EventRecorder,
   ) {}
 
-  /** The server's ids of the engine datagrams each event cites, in order (one store read per peer). */
+  /** The server's ids of the engine datagrams each event cites, in order. */
   linkMany(citations: readonly DatagramCitation[]): LinkedDatagrams[] {
-    const results: Array<LinkedDatagrams | undefined> = [];
-    const pending = new Map<string, Array<{ index: number; event: StoredEvent; wanted: number[]; key: string }>>();
-    for (const [index, { event, engineIds }] of citations.entries()) {
-      const wanted = [...new Set(engineIds)].sort((a, b) => a - b);
-      if (wanted.length === 0) {
-        results[index] = { ids: [], unlinked: 0 };
-        continue;
-      }
-      if (!event || (ikeSaIdOf(event) === undefined && event.peer === null)) {
-        results[index] = { ids: [], unlinked: wanted.length };
-        continue;
-      }
-      const key = `${event.id}:${wanted.join(',')}`;
-      const cached = this.cache.get(key);
-      if (cached) {
-        results[index] = cached;
-        continue;
-      }
-      const group = event.peer ?? '';
-      pending.set(group, [...(pending.get(group) ?? []), { index, event, wanted, key }]);
+    const wanted = citations.map(({ engineIds }) => [...new Set(engineIds)].sort((a, b) => a - b));
+    const eventIds = citations.flatMap(({ event }, i) => (event && wanted[i]!.length > 0 ? [event.id] : []));
+    if (eventIds.length === 0) return wanted.map(() => ({ ids: [], unlinked: 0 }));
+    // Datagrams reach the recorder before the events citing them: one flush makes both visible.
+    this.recorder.flush();
+    const runs = this.store.events.eventEngineRuns([...new Set(eventIds)]);
+    const idsByRun = new Map<string, Set<number>>();
+    for (const [i, { event }] of citations.entries()) {
+      const run = event ? runs.get(event.id) : undefined;
+      if (run === undefined) continue;
+      const ids = idsByRun.get(run) ?? new Set<number>();
+      for (const id of wanted[i]!) ids.add(id);
+      idsByRun.set(run, ids);
     }
-    if (pending.size > 0) this.recorder.flush();
-    for (const [peer, items] of pending) {
-      const from = Math.min(...items.map((i) => i.event.time)) - LINK_LOOKBACK_MS;
-      const to = Math.max(...items.map((i) => i.event.time));
-      const shared = this.candidates(peer, from, to);
-      for (const item of items) {
-        const rows = shared ?? this.candidates(peer, item.event.time - LINK_LOOKBACK_MS, item.event.time) ?? [];
-        const linked = this.search(item.event, item.wanted, rows);
-        // Datagrams reach the store before the events citing them: a miss now stays a miss.
-        this.cache.set(item.key, linked);
-        if (this.cache.size > LINK_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-        results[item.index] = linked;
-      }
-    }
-    return results.map((r) => r ?? { ids: [], unlinked: 0 });
+    const storedIdsByRun = new Map([...idsByRun].map(([run, ids]) => [run, this.store.events.datagramIdsOfEngineRun(run, [...ids])]));
+    return citations.map(({ event }, i) => {
+      const engineIds = wanted[i]!;
+      const stored = event ? storedIdsByRun.get(runs.get(event.id) ?? '') : undefined;
+      const ids = stored ? engineIds.flatMap((id) => (stored.has(id) ? [stored.get(id)!] : [])) : [];
+      return { ids, unlinked: engineIds.length - ids.length };
+    });
   }
-
-  /** Stored datagrams of one peer ('' = any) in a time range, newest first; undefined when the range holds too many to read at once. */
-  private candidates(peer: string, from: number, to: number): DatagramRow[] | undefined {
-    const rows = this.store.events.queryDatagrams({ from, to, ...(peer !== '' ? { peer } : {}), limit: LINK_CANDIDATES });
-    return rows.length === LINK_CANDIDATES ? undefined : rows;
-  }
-
-  private search(event: StoredEvent, wanted: readonly number[], rows: readonly DatagramRow[]): LinkedDatagrams {
-    const inRange = rows.filter((row) => row.time <= event.time && row.time >= event.time - LINK_LOOKBACK_MS);
-    const ikeSaId = ikeSaIdOf(event);
-    const ofSa = ikeSaId === undefined ? [] : inRange.filter((row) => row.ike_sa_id === ikeSaId);
-    const found = (ofSa.length > 0 ? offsetMatch(ofSa, wanted) : undefined) ?? (event.peer !== null ? offsetMatch(inRange, wanted) : undefined);
-    return found ? { ids: found, unlinked: 0 } : { ids: [], unlinked: wanted.length };
-  }
-}
-
-function ikeSaIdOf(event: StoredEvent): string | undefined {
-  const raw: Record<string, unknown> = event.event;
-  const id = raw['ikeSaId'];
-  return typeof id === 'string' ? id : undefined;
-}
-
-/** The newest offset under which every wanted engine id is one of `rows` (newest first). */
-function offsetMatch(rows: readonly DatagramRow[], wanted: readonly number[]): number[] | undefined {
-  const ids = new Set(rows.map((row) => row.id));
-  const newestWanted = wanted[wanted.length - 1]!;
-  for (const row of rows) {
-    const offset = row.id - newestWanted;
-    if (wanted.every((id) => ids.has(id + offset))) return wanted.map((id) => id + offset);
-  }
-  return undefined;
 }

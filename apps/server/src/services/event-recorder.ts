@@ -116,6 +116,7 @@ export class EventRecorder {
       peer: stored.peer,
       text: stored.text === null ? null : this.guard.scrub(stored.text),
       json,
+      engine_run: event.engineRun ?? null,
     });
     this.sink?.publish({
       id,
@@ -153,6 +154,8 @@ export class EventRecorder {
       response: d.response === undefined ? null : d.response ? 1 : 0,
       error_codes: `,${d.errorCodes.join(',')},`,
       brief: this.guard.scrub(d.brief),
+      engine_run: d.engineRun ?? null,
+      engine_datagram_id: d.engineDatagramId ?? null,
     });
     if (this.pendingDatagrams.length >= this.options.maxPending) this.flush();
   }

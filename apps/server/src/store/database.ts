@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-const MIGRATIONS: readonly string[] = [
+/** Schema steps in order; `user_version` counts the ones applied. */
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE users (
@@ -107,6 +108,13 @@ const MIGRATIONS: readonly string[] = [
     sealed BLOB NOT NULL,
     UNIQUE (tunnel, spi)
   );
+  `,
+  // Engine datagram ids restart with every engine instance: events cite (engine_run, engine_datagram_id).
+  `
+  ALTER TABLE datagrams ADD COLUMN engine_run TEXT;
+  ALTER TABLE datagrams ADD COLUMN engine_datagram_id INTEGER;
+  CREATE INDEX datagrams_engine ON datagrams(engine_run, engine_datagram_id);
+  ALTER TABLE events ADD COLUMN engine_run TEXT;
   `,
 ];
 

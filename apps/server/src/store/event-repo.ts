@@ -17,6 +17,8 @@ export interface EventRow {
   text: string | null;
   /** The StoredEvent as JSON, already scrubbed of secrets. */
   json: string;
+  /** The engine instance that emitted it (null for server events and rows older than the column). */
+  engine_run: string | null;
 }
 
 export interface DatagramRow {
@@ -37,6 +39,9 @@ export interface DatagramRow {
   /** `,CODE,CODE,` so one LIKE finds a code. */
   error_codes: string;
   brief: string;
+  /** The engine instance that produced it and its id there (null for rows older than the columns). */
+  engine_run: string | null;
+  engine_datagram_id: number | null;
 }
 
 export type DatagramInput = Omit<DatagramRow, 'id'>;
@@ -73,6 +78,9 @@ export interface RetentionLimits {
   statsMaxAgeMs: number;
 }
 
+/** Ids per `IN (...)` list, well under SQLite's bound-parameter limit. */
+const SQL_IN_CHUNK = 500;
+
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 export class EventRepo {
@@ -81,13 +89,13 @@ export class EventRepo {
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare(
-      'INSERT INTO events (id, time, topic, type, code, tunnel, peer, text, json) VALUES (@id, @time, @topic, @type, @code, @tunnel, @peer, @text, @json)',
+      'INSERT INTO events (id, time, topic, type, code, tunnel, peer, text, json, engine_run) VALUES (@id, @time, @topic, @type, @code, @tunnel, @peer, @text, @json, @engine_run)',
     );
     this.insertDatagram = db.prepare(
       `INSERT INTO datagrams (time, direction, local_address, local_port, remote_address, remote_port, marker, bytes,
-        ike_sa_id, tunnel, exchange, message_id, response, error_codes, brief)
+        ike_sa_id, tunnel, exchange, message_id, response, error_codes, brief, engine_run, engine_datagram_id)
        VALUES (@time, @direction, @local_address, @local_port, @remote_address, @remote_port, @marker, @bytes,
-        @ike_sa_id, @tunnel, @exchange, @message_id, @response, @error_codes, @brief)`,
+        @ike_sa_id, @tunnel, @exchange, @message_id, @response, @error_codes, @brief, @engine_run, @engine_datagram_id)`,
     );
   }
 
@@ -152,6 +160,32 @@ export class EventRepo {
     const { where, args } = datagramWhere(f);
     const sql = `SELECT * FROM datagrams ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     return this.db.prepare(sql).all(...args, f.limit) as DatagramRow[];
+  }
+
+  /** Stored event id -> the engine run that emitted it, for the ids that have one. */
+  eventEngineRuns(eventIds: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < eventIds.length; i += SQL_IN_CHUNK) {
+      const chunk = eventIds.slice(i, i + SQL_IN_CHUNK);
+      const rows = this.db
+        .prepare(`SELECT id, engine_run FROM events WHERE engine_run IS NOT NULL AND id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as Array<{ id: number; engine_run: string }>;
+      for (const row of rows) out.set(row.id, row.engine_run);
+    }
+    return out;
+  }
+
+  /** Engine datagram id -> stored datagram id, for the ids of that engine run still stored. */
+  datagramIdsOfEngineRun(engineRun: string, engineIds: readonly number[]): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let i = 0; i < engineIds.length; i += SQL_IN_CHUNK) {
+      const chunk = engineIds.slice(i, i + SQL_IN_CHUNK);
+      const rows = this.db
+        .prepare(`SELECT id, engine_datagram_id FROM datagrams WHERE engine_run = ? AND engine_datagram_id IN (${chunk.map(() => '?').join(',')})`)
+        .all(engineRun, ...chunk) as Array<{ id: number; engine_datagram_id: number }>;
+      for (const row of rows) out.set(row.engine_datagram_id, row.id);
+    }
+    return out;
   }
 
   datagram(id: number): DatagramRow | undefined {

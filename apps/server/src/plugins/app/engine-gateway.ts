@@ -7,8 +7,11 @@
  *   applyConfig(same endpoints) --> IkeGateway.applyConfig (SAs keep running)
  *   applyConfig(other endpoints) --> stop, new transport + gateway (SAs end)
  *
- *   IkeGateway events --> GatewayEvent envelopes (topic, tunnel, peer, code, text)
- *   IkeGateway datagram store --(after every event and every 100 ms)--> GatewayDatagram
+ *   IkeGateway events --> GatewayEvent envelopes (topic, tunnel, peer, code, text, engineRun)
+ *   IkeGateway datagram store --(after every event and every 100 ms)--> GatewayDatagram (engineRun, engineDatagramId)
+ *
+ * Every new IkeGateway gets a new engineRun (its datagram ids restart at 1):
+ * the pair (engineRun, engine datagram id) is what an event's cited ids mean.
  *
  * The engine's datagram store is in memory and bounded; the server persists
  * each datagram as soon as it appears there. Not provided by the engine yet:
@@ -24,6 +27,7 @@
  * engine hands out keys only while an admin's window is open. Keys never
  * travel through `subscribe` (events, datagrams).
  */
+import { randomUUID } from 'node:crypto';
 import type { GatewayConfig as EngineConfig } from '@tunnelscope/api';
 import { decodeMessage, describeMessageText, renderDescription, type MessageDescription } from '@tunnelscope/ike';
 import type { ChildSaView, IkeSaView, IkeStatCounters, SnoopSettings, TunnelStatusView } from '../../contract.ts';
@@ -70,6 +74,8 @@ export class EngineGateway implements GatewayPort {
   private unsubscribeEngine: (() => void) | undefined;
   private readonly listeners = new Set<GatewayListener>();
   private lastDatagramId = 0;
+  /** Names the current IkeGateway instance; a new one for each instance (its datagram ids restart at 1). */
+  private engineRun = '';
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly tunnelOfIkeSa = new Map<string, string>();
   private snoopSettings: SnoopSettings = { mode: 'off', peer: null };
@@ -300,7 +306,9 @@ export class EngineGateway implements GatewayPort {
     const addresses = listenAddresses(config);
     const transport = new UdpTransport({ addresses, ikePort: config.engine.ikePort, natTPort: config.engine.natTPort });
     const engine = new IkeGateway({ config, transport });
-    this.unsubscribeEngine = engine.subscribe((event) => this.onEngineEvent(event));
+    const run = randomUUID();
+    this.engineRun = run;
+    this.unsubscribeEngine = engine.subscribe((event) => this.onEngineEvent(event, run));
     this.unsubscribeSessionKeys = engine.onSessionKeys(({ tunnel, ikeSaId, entry }) => {
       if (!this.keyCaptureLeases.has(tunnel)) return;
       const pending = this.pendingSessionKeys.get(tunnel) ?? new Map<string, IkeSaKeyEntry>();
@@ -344,10 +352,10 @@ export class EngineGateway implements GatewayPort {
     if (!this.engine?.listChildSas().some((sa) => sa.id === id)) throw new GatewayActionError('not_found', `no CHILD_SA ${id}`);
   }
 
-  private onEngineEvent(event: EngineGatewayEvent): void {
+  private onEngineEvent(event: EngineGatewayEvent, engineRun: string): void {
     // Datagrams first: the event may cite them as evidence.
     this.pullDatagrams();
-    const envelope = this.envelope(event);
+    const envelope = { ...this.envelope(event), engineRun };
     for (const l of this.listeners) l.event(envelope);
   }
 
@@ -457,6 +465,8 @@ export class EngineGateway implements GatewayPort {
       response: header ? (bytes[19]! & 0x20) !== 0 : undefined,
       errorCodes,
       brief: formatSnoopEntry({ timestamp: d.time, timeZone: this.config.timeZone, local: d.local, remote: d.remote, direction: d.direction, summary }),
+      engineRun: this.engineRun,
+      engineDatagramId: d.id,
     };
   }
 }

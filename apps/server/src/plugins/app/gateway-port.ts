@@ -56,6 +56,11 @@ export interface GatewayEvent {
   /** For alerts: the tunnel came up or went down with this event. */
   tunnelState?: 'up' | 'down' | undefined;
   event: { type: string } & Record<string, unknown>;
+  /**
+   * The engine instance that emitted the event (see `GatewayDatagram.engineRun`);
+   * the datagram ids it cites are ids of that run. Absent for server events.
+   */
+  engineRun?: string | undefined;
 }
 
 /** One IKE datagram as it crossed the socket, with what the engine decoded of it. */
@@ -76,6 +81,14 @@ export interface GatewayDatagram {
   errorCodes: string[];
   /** The brief snoop rendering, as `ike -snoop -brief` prints it. */
   brief: string;
+  /**
+   * Identifies the engine instance that produced the datagram: a new value
+   * whenever the port creates a new engine. Engine datagram ids restart with
+   * every instance, so only (engineRun, engineDatagramId) names one datagram.
+   */
+  engineRun?: string | undefined;
+  /** The datagram's id in that engine instance's datagram store (what events cite). */
+  engineDatagramId?: number | undefined;
 }
 
 export interface GatewayListener {

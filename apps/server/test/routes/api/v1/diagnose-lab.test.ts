@@ -22,10 +22,42 @@ interface FindingJson {
   evidence: { events: Array<{ eventId: number; datagramIds: number[] }>; snoopLines: Array<{ eventId: number }>; datagramIds: number[]; configPaths: string[] };
 }
 
+interface EvidenceEventJson {
+  id: number;
+  type: string;
+  datagrams: Array<{ id: number; direction: 'in' | 'out'; exchange: string | null; messageId: number | null; text: string }>;
+  unlinkedDatagrams: number;
+}
+
 describe('diagnosis over the lab (real engine, loopback UDP)', () => {
   let s: LabServer;
   let stream: StreamClientHandle;
   let finding: FindingJson;
+
+  async function storedEvents(): Promise<Map<number, { type: string; event: Record<string, unknown> }>> {
+    const items = (await s.t.request('GET', '/api/v1/events?limit=1000', { token: s.t.tokens.viewer })).json.items as Array<{ id: number; type: string; event: Record<string, unknown> }>;
+    return new Map(items.map((e) => [e.id, e]));
+  }
+
+  /**
+   * Each linked datagram is the one the engine event cites: a snoop line's
+   * datagrams have its direction, exchange and peer; nothing cited is missing.
+   */
+  async function expectLinksMatchCitingEvents(evidence: readonly EvidenceEventJson[]): Promise<void> {
+    const stored = await storedEvents();
+    for (const e of evidence) {
+      const cited = stored.get(e.id)!;
+      const citedIds = ((cited.event['datagramIds'] ?? (cited.event['evidence'] as { datagramIds?: number[] } | undefined)?.datagramIds) as number[] | undefined) ?? [];
+      expect(e.unlinkedDatagrams, `event ${e.id} (${e.type})`).toBe(0);
+      expect(e.datagrams.length, `event ${e.id} (${e.type})`).toBe(new Set(citedIds).size);
+      if (cited.type !== 'snoop.message') continue;
+      const exchange = String(cited.event['summary']).split(' ')[0];
+      for (const d of e.datagrams) {
+        expect(d.direction, `datagram ${d.id} of snoop event ${e.id}`).toBe(cited.event['direction']);
+        expect(d.exchange, `datagram ${d.id} of snoop event ${e.id}`).toBe(exchange);
+      }
+    }
+  }
 
   beforeAll(async () => {
     s = await startLabServer('127.0.6.1', 21_000);
@@ -84,6 +116,7 @@ describe('diagnosis over the lab (real engine, loopback UDP)', () => {
     const linked = events.flatMap((e) => e.datagrams);
     expect(linked.length).toBeGreaterThan(0);
     expect(linked.some((d) => d.text.includes('IKE_AUTH'))).toBe(true);
+    await expectLinksMatchCitingEvents(r.json.evidence.events as EvidenceEventJson[]);
     const followed = await t.request('GET', linked[0]!.href, { token: t.tokens.viewer });
     expect(followed.status).toBe(200);
     expect(followed.json.id).toBe(linked[0]!.id);
@@ -201,6 +234,20 @@ describe('diagnosis over the lab (real engine, loopback UDP)', () => {
       const r = await t.request('GET', `/api/v1/diagnose/findings?tunnel=${tunnel}`, { token: t.tokens.viewer });
       return (r.json.items as FindingJson[]).find((f) => f.code === 'incorrect_psk');
     });
+    // The incorrect_psk evidence links exactly what the engine cited: the failing SA's IKE_SA_INIT and the peer's IKE_AUTH request.
+    const detail = (await t.request('GET', `/api/v1/diagnose/findings/${encodeURIComponent(incorrect.id)}`, { token: t.tokens.viewer })).json;
+    const evidence = detail.evidence.events as EvidenceEventJson[];
+    await expectLinksMatchCitingEvents(evidence);
+    const mismatch = evidence.filter((e) => e.type === 'log.event' && e.datagrams.length > 0);
+    expect(mismatch.length).toBeGreaterThan(0);
+    const cited = await storedEvents();
+    for (const e of mismatch) {
+      const messageIds = (cited.get(e.id)!.event['messageIds'] as number[] | undefined) ?? [];
+      expect(e.datagrams.every((d) => d.exchange === 'IKE_SA_INIT' || d.exchange === 'IKE_AUTH'), JSON.stringify(e.datagrams)).toBe(true);
+      const authRequests = e.datagrams.filter((d) => d.exchange === 'IKE_AUTH' && d.direction === 'in');
+      expect(authRequests.length, JSON.stringify(e.datagrams)).toBeGreaterThan(0);
+      for (const d of authRequests) expect(messageIds).toContain(d.messageId);
+    }
     const r = await t.request('POST', '/api/v1/diagnose/test-psk', { token: t.tokens.operator, body: { tunnel, psk: { kind: 'passphrase', value: 'demo-0rebro-secret' } } });
     expect(r.status).toBe(200);
     expect(r.json.result).toBe('match');
