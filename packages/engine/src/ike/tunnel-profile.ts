@@ -65,16 +65,68 @@ export function proposalText(proposal: Proposal): string {
   return `${protocol}:${words.join('-')}`;
 }
 
-/** The IKE proposals offered/accepted for a tunnel. */
-export function ikeProposalsOf(tunnel: TunnelConfig): Proposal[] {
-  return configuredProposals(tunnel.ikeProposals, 'ike');
+/*
+ * Parsed proposals, cached per proposal-string array. Every IKE_SA_INIT and
+ * IKE_AUTH used to re-run the keyword parser on the tunnel's strings (~2% of
+ * a responder handshake, bench/README.md). The cache is keyed by the config's
+ * array object (a new config version brings new arrays) and an entry is only
+ * used while the array still holds the same strings, so a config edited in
+ * place is re-parsed rather than served stale. Cached proposals are frozen:
+ * callers share them, and a caller that tried to modify one would throw
+ * instead of corrupting every later negotiation.
+ */
+interface ParsedProposals {
+  texts: readonly string[];
+  proposals: readonly Proposal[];
+  withoutDh?: readonly Proposal[];
 }
 
-/** The ESP proposals; with `withPfs` false, DH (PFS) transforms are dropped (IKE_AUTH's first CHILD_SA). */
+const parsedProposalCache: Record<'ike' | 'esp', WeakMap<readonly string[], ParsedProposals>> = { ike: new WeakMap(), esp: new WeakMap() };
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function freezeProposals(proposals: Proposal[]): readonly Proposal[] {
+  for (const proposal of proposals) {
+    for (const transform of proposal.transforms) {
+      for (const attribute of transform.attributes) Object.freeze(attribute);
+      Object.freeze(transform.attributes);
+      Object.freeze(transform);
+    }
+    Object.freeze(proposal.transforms);
+    // proposal.spi is a zero-length Uint8Array here: nothing in it to change.
+    Object.freeze(proposal);
+  }
+  return Object.freeze(proposals);
+}
+
+function cachedProposals(texts: readonly string[], kind: 'ike' | 'esp'): ParsedProposals {
+  const cache = parsedProposalCache[kind];
+  const hit = cache.get(texts);
+  if (hit && sameTexts(hit.texts, texts)) return hit;
+  const entry: ParsedProposals = { texts: [...texts], proposals: freezeProposals(configuredProposals(texts, kind)) };
+  cache.set(texts, entry);
+  return entry;
+}
+
+/** The IKE proposals offered/accepted for a tunnel (shared and frozen: copy before changing). */
+export function ikeProposalsOf(tunnel: TunnelConfig): Proposal[] {
+  // The frozen array is handed out as Proposal[] so existing callers keep their types; none mutates it.
+  return cachedProposals(tunnel.ikeProposals, 'ike').proposals as Proposal[];
+}
+
+/**
+ * The ESP proposals; with `withPfs` false, DH (PFS) transforms are dropped
+ * (IKE_AUTH's first CHILD_SA). Shared and frozen: copy before changing.
+ */
 export function espProposalsOf(tunnel: TunnelConfig, withPfs: boolean): Proposal[] {
-  const proposals = configuredProposals(tunnel.ipsecProposals, 'esp');
-  if (withPfs) return proposals;
-  return proposals.map((p) => ({ ...p, transforms: p.transforms.filter((t) => t.transformType !== TransformType.DH) }));
+  const entry = cachedProposals(tunnel.ipsecProposals, 'esp');
+  if (withPfs) return entry.proposals as Proposal[];
+  entry.withoutDh ??= freezeProposals(entry.proposals.map((p) => ({ ...p, transforms: p.transforms.filter((t) => t.transformType !== TransformType.DH) })));
+  return entry.withoutDh as Proposal[];
 }
 
 /** The first DH group of the first IKE proposal: the KE we send first. */
