@@ -100,6 +100,7 @@ export {
 export type { Proposal, Transform, TransformAttribute } from './payloads/security-association-payload.ts';
 export { KE_DATA_LENGTH } from './payloads/key-exchange-payload.ts';
 export { identification, viewIdentification } from './payloads/identification-payload.ts';
+export { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './payloads/ip-address.ts';
 export type { IdentificationView } from './payloads/identification-payload.ts';
 export { CA_KEY_HASH_LENGTH, caKeyHashes } from './payloads/certificate-request-payload.ts';
 export { joinDigitalSignature, splitDigitalSignature } from './payloads/authentication-payload.ts';

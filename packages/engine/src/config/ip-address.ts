@@ -5,6 +5,7 @@
  * IPv6 share one code path; text output is canonical (dotted quad; RFC
  * 5952 lower-case compressed IPv6).
  */
+import { formatIpv6 } from '@tunnelscope/ike';
 
 export type IpFamily = 4 | 6;
 
@@ -100,27 +101,10 @@ export function formatIpAddress(address: IpAddress): string {
     const v = address.value;
     return [24n, 16n, 8n, 0n].map((shift) => String((v >> shift) & 0xffn)).join('.');
   }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((address.value >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952 §4.2: compress the longest run of two or more zero groups, the first on a tie.
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  // RFC 5952 text, by the codec's formatter (one implementation for config, payloads and captures).
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Number((address.value >> BigInt((15 - i) * 8)) & 0xffn);
+  return formatIpv6(bytes);
 }
 
 /** Canonical text of an address given as text, or undefined if it is not one. */
