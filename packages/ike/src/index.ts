@@ -4,3 +4,4 @@ export * from './codec.ts';
 export * from './crypto/index.ts';
 export * from './capture/index.ts';
 export * from './wireshark-keys.ts';
+export * from './esp/index.ts';
