@@ -23,13 +23,12 @@ import {
   type Proposal,
   type TrafficSelector as WireSelector,
 } from '@tunnelscope/ike';
-import { resolveTunnelNetworks } from '../config/network-references.ts';
 import { selectTunnelForTrafficSelectors, type TunnelWithNetworks } from '../selection/select-tunnel.ts';
 import type { IkeDaemonCore } from './daemon-core.ts';
 import { randomSpi32 } from './entropy.ts';
 import type { ChildSa, IkeSa } from './ike-sa.ts';
 import { acceptsChosenProposal, dhGroupOf, matchProposals } from './proposal-match.ts';
-import { describeWireSelector, espProposalsOf, fromWireSelector, proposalText, toWireSelector, tunnelSelectors } from './tunnel-profile.ts';
+import { describeWireSelector, espProposalsOf, fromWireSelector, proposalText, toWireSelector, tunnelNetworksOf, tunnelSelectors } from './tunnel-profile.ts';
 import { findSa, findTs, notifyPayload, u32Bytes, u32Of } from './wire.ts';
 
 export interface ChildKeyMaterial {
@@ -128,7 +127,7 @@ export function negotiateChildAsResponder(
     tsi: (tsiPayload?.selectors ?? []).map(fromWireSelector).filter((s) => s !== undefined),
     tsr: (tsrPayload?.selectors ?? []).map(fromWireSelector).filter((s) => s !== undefined),
   };
-  const candidates: TunnelWithNetworks<TunnelConfig>[] = core.config.tunnels.map((t) => ({ tunnel: t, ...resolveTunnelNetworks(core.config, t) }));
+  const candidates: TunnelWithNetworks<TunnelConfig>[] = core.config.tunnels.map((t) => ({ tunnel: t, ...tunnelNetworksOf(core.config, t) }));
   const selection = selectTunnelForTrafficSelectors(candidates, tunnel.name, proposed, {
     remoteAddress: sa.remote.address,
     localAddress: sa.local.address,

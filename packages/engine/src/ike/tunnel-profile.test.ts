@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { TunnelConfig } from '@tunnelscope/api';
+import type { GatewayConfig, TunnelConfig } from '@tunnelscope/api';
 import { TransformType, type Transform } from '@tunnelscope/ike';
-import { configuredProposals, espProposalsOf, ikeProposalsOf, proposalText } from './tunnel-profile.ts';
+import { formatNetwork, type IpNetwork } from '../config/ip-address.ts';
+import { resolveTunnelNetworks } from '../config/network-references.ts';
+import {
+  configuredProposals,
+  espProposalsOf,
+  ikeProposalsOf,
+  proposalText,
+  tunnelNetworksOf,
+  tunnelSelectors,
+  type TunnelNetworks,
+} from './tunnel-profile.ts';
 
 /** Only the fields the proposal functions read. */
 function tunnelWith(ikeProposals: string[], ipsecProposals: string[]): TunnelConfig {
@@ -42,5 +52,43 @@ describe('cached tunnel proposals', () => {
       (proposal!.transforms as Transform[]).pop();
     }).toThrow(TypeError);
     expect(ikeProposalsOf(tunnel)[0]!.transforms).toHaveLength(3);
+  });
+});
+
+describe('cached tunnel networks', () => {
+  const config = (addressBook: { name: string; networks: string[] }[]) => ({ addressBook }) as Pick<GatewayConfig, 'addressBook'>;
+  const tunnel = (localNetworks: string[], remoteNetworks: string[]) => ({ localNetworks, remoteNetworks });
+  const texts = (networks: TunnelNetworks) => ({ local: networks.local.map(formatNetwork), remote: networks.remote.map(formatNetwork) });
+
+  it('resolves once per config and answers like resolveTunnelNetworks', () => {
+    const gateway = config([{ name: 'branch-nets', networks: ['10.1.0.0/16', '10.2.0.0/16'] }]);
+    const t = tunnel(['192.168.10.0/24'], ['branch-nets', 'all-nets-ip6']);
+    const first = tunnelNetworksOf(gateway, t);
+    expect(tunnelNetworksOf(gateway, t)).toBe(first);
+    expect(first).toEqual(resolveTunnelNetworks(gateway, t));
+    expect(texts(first)).toEqual({ local: ['192.168.10.0/24'], remote: ['10.1.0.0/16', '10.2.0.0/16', '::/0'] });
+  });
+
+  it('re-resolves a tunnel or an address book edited in place, and a new config', () => {
+    const gateway = config([{ name: 'branch-nets', networks: ['10.1.0.0/16'] }]);
+    const t = tunnel(['192.168.10.0/24'], ['branch-nets']);
+    expect(texts(tunnelNetworksOf(gateway, t)).remote).toEqual(['10.1.0.0/16']);
+    t.localNetworks[0] = '192.168.20.0/24';
+    expect(texts(tunnelNetworksOf(gateway, t)).local).toEqual(['192.168.20.0/24']);
+    gateway.addressBook[0]!.networks.push('10.3.0.0/16');
+    expect(texts(tunnelNetworksOf(gateway, t)).remote).toEqual(['10.1.0.0/16', '10.3.0.0/16']);
+    const replaced = config([{ name: 'branch-nets', networks: ['172.16.0.0/12'] }]);
+    expect(texts(tunnelNetworksOf(replaced, t)).remote).toEqual(['172.16.0.0/12']);
+  });
+
+  it('hands out frozen networks and keeps tunnelSelectors fresh per call', () => {
+    const gateway = config([]);
+    const t = tunnel(['192.168.10.0/24'], ['10.0.0.0/8']);
+    const networks = tunnelNetworksOf(gateway, t);
+    expect(() => (networks.local as IpNetwork[]).pop()).toThrow(TypeError);
+    expect(Object.isFrozen(networks.remote[0])).toBe(true);
+    const selectors = tunnelSelectors(gateway as GatewayConfig, t as TunnelConfig);
+    expect(selectors.local).toEqual([{ startAddress: '192.168.10.0', endAddress: '192.168.10.255', protocol: 0, startPort: 0, endPort: 65535 }]);
+    expect(tunnelSelectors(gateway as GatewayConfig, t as TunnelConfig).local).not.toBe(selectors.local);
   });
 });

@@ -22,7 +22,8 @@ import {
   type Transform,
   type TrafficSelector as WireSelector,
 } from '@tunnelscope/ike';
-import { resolveTunnelNetworks } from '../config/network-references.ts';
+import type { IpNetwork } from '../config/ip-address.ts';
+import { buildAddressBookIndex, resolveNetworkReference, type AddressBookIndex } from '../config/network-references.ts';
 import { identityToWire } from '../selection/identity-matcher.ts';
 import { trafficSelectorForNetwork, type TrafficSelector } from '../selection/traffic-selectors.ts';
 
@@ -182,9 +183,88 @@ export function describeWireSelector(selector: WireSelector): string {
   return `${range}${proto}${ports}${proto || ports ? ']' : ''}`;
 }
 
+/*
+ * Resolved networks, cached like the proposals above. Traffic selector
+ * selection used to rebuild the address book index and re-parse every
+ * tunnel's network texts on every IKE_AUTH and CREATE_CHILD_SA (4% of a
+ * responder handshake, bench/README.md). Two caches: the address book index
+ * per address book array (checked against a snapshot of its names and
+ * texts), and each tunnel's networks per tunnel object (checked against its
+ * network texts and the index they were resolved with). An edit in place,
+ * to either, is therefore re-resolved rather than served stale. Results are
+ * frozen and shared.
+ */
+interface CachedAddressBook {
+  snapshot: readonly (readonly string[])[];
+  index: AddressBookIndex;
+}
+
+interface CachedTunnelNetworks {
+  localTexts: readonly string[];
+  remoteTexts: readonly string[];
+  index: AddressBookIndex;
+  networks: TunnelNetworks;
+}
+
+/** A tunnel's networks with address book names resolved (shared and frozen). */
+export interface TunnelNetworks {
+  readonly local: readonly IpNetwork[];
+  readonly remote: readonly IpNetwork[];
+}
+
+const addressBookCache = new WeakMap<GatewayConfig['addressBook'], CachedAddressBook>();
+const tunnelNetworksCache = new WeakMap<Pick<TunnelConfig, 'localNetworks' | 'remoteNetworks'>, CachedTunnelNetworks>();
+
+function addressBookSnapshot(entries: GatewayConfig['addressBook']): string[][] {
+  return entries.map((entry) => [entry.name, ...entry.networks]);
+}
+
+function sameSnapshot(snapshot: readonly (readonly string[])[], entries: GatewayConfig['addressBook']): boolean {
+  if (snapshot.length !== entries.length) return false;
+  for (let i = 0; i < entries.length; i++) {
+    const row = snapshot[i]!;
+    const entry = entries[i]!;
+    if (row[0] !== entry.name || !sameTexts(row.slice(1), entry.networks)) return false;
+  }
+  return true;
+}
+
+function cachedAddressBookIndex(entries: GatewayConfig['addressBook']): AddressBookIndex {
+  const hit = addressBookCache.get(entries);
+  if (hit && sameSnapshot(hit.snapshot, entries)) return hit.index;
+  const index = buildAddressBookIndex(entries);
+  for (const networks of index.values()) {
+    for (const network of networks) Object.freeze(network);
+    Object.freeze(networks);
+  }
+  addressBookCache.set(entries, { snapshot: addressBookSnapshot(entries), index });
+  return index;
+}
+
+function freezeNetworks(networks: IpNetwork[]): readonly IpNetwork[] {
+  for (const network of networks) Object.freeze(network);
+  return Object.freeze(networks);
+}
+
+/**
+ * The tunnel's local and remote networks, resolved once per config (see
+ * above): what `resolveTunnelNetworks` gives, shared and frozen.
+ */
+export function tunnelNetworksOf(config: Pick<GatewayConfig, 'addressBook'>, tunnel: Pick<TunnelConfig, 'localNetworks' | 'remoteNetworks'>): TunnelNetworks {
+  const index = cachedAddressBookIndex(config.addressBook);
+  const hit = tunnelNetworksCache.get(tunnel);
+  if (hit && hit.index === index && sameTexts(hit.localTexts, tunnel.localNetworks) && sameTexts(hit.remoteTexts, tunnel.remoteNetworks)) return hit.networks;
+  const networks: TunnelNetworks = Object.freeze({
+    local: freezeNetworks(tunnel.localNetworks.flatMap((reference) => resolveNetworkReference(reference, index))),
+    remote: freezeNetworks(tunnel.remoteNetworks.flatMap((reference) => resolveNetworkReference(reference, index))),
+  });
+  tunnelNetworksCache.set(tunnel, { localTexts: [...tunnel.localNetworks], remoteTexts: [...tunnel.remoteNetworks], index, networks });
+  return networks;
+}
+
 /** The tunnel's networks as traffic selectors. */
 export function tunnelSelectors(config: GatewayConfig, tunnel: TunnelConfig): { local: TrafficSelector[]; remote: TrafficSelector[] } {
-  const networks = resolveTunnelNetworks(config, tunnel);
+  const networks = tunnelNetworksOf(config, tunnel);
   return {
     local: networks.local.map((n) => trafficSelectorForNetwork(n)),
     remote: networks.remote.map((n) => trafficSelectorForNetwork(n)),
