@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineGateway } from '../../../../src/plugins/app/engine-gateway.ts';
 import type { GatewayConfig } from '../../../../src/plugins/app/gateway-port.ts';
 import { startTestServer, type StreamClientHandle, type TestServer } from '../../../support/harness.ts';
+import { loopbackTunnelConfig } from '../../../support/loopback-tunnel-config.ts';
 
 const A = '127.0.1.31';
 const B = '127.0.1.32';
@@ -21,24 +22,7 @@ const NAT_T_PORT = IKE_PORT + 1000;
 const PSK = 'key-capture-test-psk-7';
 
 function config(local: string, remote: string, localNets: string[], remoteNets: string[]): Record<string, unknown> {
-  return {
-    timeZone: 'UTC',
-    tunnels: [
-      {
-        name: 'ab',
-        localEndpoint: local,
-        remoteEndpoint: remote,
-        localNetworks: localNets,
-        remoteNetworks: remoteNets,
-        ikeProposals: ['aes128gcm16-prfsha256-x25519'],
-        ipsecProposals: ['aes128gcm16'],
-        localId: { type: 'ipv4', value: local },
-        remoteId: { type: 'ipv4', value: remote },
-        auth: { method: 'psk', psk: { type: 'passphrase', value: PSK } },
-      },
-    ],
-    engine: { ikePort: IKE_PORT, natTPort: NAT_T_PORT },
-  };
+  return loopbackTunnelConfig({ ikePort: IKE_PORT, natTPort: NAT_T_PORT, psk: PSK }, local, remote, localNets, remoteNets);
 }
 
 interface IkeSaRow {
