@@ -8,3 +8,5 @@ export * from './schema-issues.ts';
 export * from './engine-events.ts';
 export * from './rest/index.ts';
 export * from './stream/index.ts';
+export * from './events/dataplane-events.ts';
+export * from './events/certificate-events.ts';

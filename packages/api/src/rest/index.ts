@@ -14,3 +14,5 @@ export * from './alerts.ts';
 export * from './diagnose.ts';
 export * from './lab.ts';
 export * from './support-bundle.ts';
+export * from './flows.ts';
+export * from './certificates.ts';

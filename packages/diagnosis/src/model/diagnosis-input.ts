@@ -5,10 +5,10 @@
  * the peer's config where an operator typed it in, and `now`. Diagnosis
  * never reads a clock, a socket or a file.
  */
-import type { DaemonEngineEvent, EngineEvent, GatewayConfig, TunnelConfig } from '@tunnelscope/api';
+import type { CertificateEvent, DaemonEngineEvent, DataPlaneEvent, EngineEvent, GatewayConfig, TunnelConfig } from '@tunnelscope/api';
 
 /** Every event the engine publishes (SA lifecycle, selection, snoop, coded logs, drops, PSK diagnoses). */
-export type TunnelscopeEvent = EngineEvent | DaemonEngineEvent;
+export type TunnelscopeEvent = EngineEvent | DaemonEngineEvent | DataPlaneEvent | CertificateEvent;
 export type TunnelscopeEventType = TunnelscopeEvent['type'];
 
 /** An engine event as stored: the id is what findings and wizard steps cite. */

@@ -9,12 +9,12 @@
  * `TimerRequest` with `at: null` cancels; otherwise the shell (re)arms the
  * key and feeds `{ kind: 'timer', key }` back when it fires.
  */
-import type { DaemonEngineEvent, EngineEvent, GatewayConfig } from '@tunnelscope/api';
+import type { CertificateEvent, DaemonEngineEvent, DataPlaneEvent, EngineEvent, GatewayConfig } from '@tunnelscope/api';
 import type { Datagram, TransportNotice } from '../io/transport.ts';
 import type { StoredDatagram } from '../snoop/datagram-store.ts';
 
 /** Every event the daemon publishes. */
-export type GatewayEvent = EngineEvent | DaemonEngineEvent;
+export type GatewayEvent = EngineEvent | DaemonEngineEvent | DataPlaneEvent | CertificateEvent;
 
 export type CoreInput =
   | { kind: 'datagram'; datagram: Datagram }

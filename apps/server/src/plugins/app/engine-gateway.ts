@@ -390,6 +390,26 @@ export class EngineGateway implements GatewayPort {
         if (tunnel) this.rememberTunnel(event.ikeSaId, tunnel);
         return { ...base, topic: 'sa', tunnel, text: tunnel ? `tunnel ${tunnel} selected for ${event.ikeSaId}` : `no tunnel selected for ${event.ikeSaId}` };
       }
+      case 'flow.created':
+        return { ...base, topic: 'flow', tunnel: event.flow.tunnel, text: `${event.flow.protocol} ${event.flow.source.interface}:${event.flow.source.address} -> ${event.flow.destination.interface}:${event.flow.destination.address}` };
+      case 'flow.removed':
+        return { ...base, topic: 'flow', text: `flow ${event.id} removed (${event.reason})` };
+      case 'dataplane.packet.dropped':
+        return { ...base, topic: 'log', code: event.code, tunnel: event.tunnel, text: event.message };
+      case 'dataplane.esp.error':
+        return { ...base, topic: 'log', code: `esp_${event.code}`, tunnel: event.tunnel ?? undefined, peer: event.remote.address, text: event.message };
+      case 'dataplane.keepalive':
+        return { ...base, topic: 'log', code: `keepalive_${event.state}`, tunnel: event.tunnel, text: `keep-alive ${event.source} -> ${event.destination}: ${event.state}` };
+      case 'cfg.address.assigned':
+        return { ...base, topic: 'sa', tunnel: event.tunnel, text: `assigned ${event.address} from ${event.pool}` };
+      case 'roaming.address.overlap':
+        return { ...base, topic: 'log', code: `roaming_${event.verdict}`, tunnel: event.tunnel, text: event.message };
+      case 'cert.cache.changed':
+        return { ...base, topic: 'cert', text: `certificate cache ${event.reason}: ${event.certificates} certificates, ${event.crls} CRLs` };
+      case 'cert.crl.fetch':
+        return { ...base, topic: 'cert', ...(event.ok ? {} : { code: `crl_${event.state}` }), text: event.ok ? `CRL ${event.url} fetched` : `CRL ${event.url}: ${event.error ?? event.state}` };
+      case 'cert.store.problem':
+        return { ...base, topic: 'cert', code: `cert_${event.code}`, text: event.message };
       default: {
         const tunnel = event.tunnel ?? this.tunnelOfIkeSa.get(event.ikeSaId) ?? undefined;
         if (event.tunnel) this.rememberTunnel(event.ikeSaId, event.tunnel);
