@@ -128,6 +128,24 @@ export const ServiceInputSchema = Type.Object(
   CLOSED,
 );
 
+/**
+ * A simulated endpoint behind the gateway (data plane): answers ICMP echo
+ * and, if listed, UDP (echoes the datagram back) on its address.
+ */
+export const SimulatedHostSchema = Type.Object(
+  {
+    name: ObjectNameSchema,
+    interface: Type.String({ description: 'The interface the host sits behind (int, mgm, ...).' }),
+    address: Type.String({ description: 'The host\'s IPv4 address.' }),
+    services: Type.Array(Type.Union([Type.Literal('icmp'), Type.Literal('udp')]), {
+      default: ['icmp', 'udp'],
+      description: 'What the host answers.',
+    }),
+  },
+  CLOSED,
+);
+export type SimulatedHost = Static<typeof SimulatedHostSchema>;
+
 // ---------------------------------------------------------------------------
 // IP rules and routes
 
@@ -252,6 +270,7 @@ export const KeepAliveSchema = Type.Object(
     enabled: Type.Boolean({ default: TUNNEL_DEFAULTS.keepAlive.enabled }),
     sourceAddress: Type.String({ description: 'Inside localNetworks; empty when disabled.' }),
     destinationAddress: Type.String({ description: 'Inside remoteNetworks; empty when disabled.' }),
+    intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10, description: 'Seconds between probes (default 10).' })),
   },
   CLOSED,
 );
@@ -307,6 +326,10 @@ const tunnelDefaultedFields = {
     description: ResponderPolicySchema.description,
   }),
   crlChecking: Type.Boolean({ default: TUNNEL_DEFAULTS.crlChecking }),
+  addressPool: Type.Optional(
+    Type.String({ description: 'Roaming tunnels: address book name or CIDR the clients\' tunnel addresses come from (IKEv2 CFG_REPLY INTERNAL_IP4_ADDRESS); empty = no config payloads.' }),
+  ),
+  clientDnsServers: Type.Optional(Type.Array(Type.String(), { description: 'Roaming tunnels: DNS servers sent to clients (INTERNAL_IP4_DNS).' })),
   xauth: Type.Union([Type.Literal('off'), Type.Literal('XAuthPSK'), Type.Literal('XAuthCert')], {
     default: TUNNEL_DEFAULTS.xauth,
     description: 'IKEv1 XAuth test mode (seed 13.6.1); kept in the model, not used by IKEv2.',
@@ -395,6 +418,9 @@ export const EngineSettingsSchema = Type.Object(
     }),
     retransmit: RetransmitSchema,
     snoop: SnoopDefaultsSchema,
+    certificateDirectory: Type.Optional(
+      Type.String({ description: 'Directory of the gateway\'s certificates (name.cer + name.key) and CA certificates; empty = none.' }),
+    ),
   },
   CLOSED,
 );
@@ -408,6 +434,7 @@ export const EngineSettingsInputSchema = Type.Object(
     halfOpenThreshold: Type.Integer({ minimum: 0, default: ENGINE_DEFAULTS.halfOpenThreshold }),
     retransmit: Type.Partial(RetransmitSchema),
     snoop: Type.Partial(SnoopDefaultsSchema),
+    certificateDirectory: Type.String({ default: '' }),
   }),
   CLOSED,
 );
@@ -422,7 +449,8 @@ export const GatewayConfigSchema = Type.Object(
     services: Type.Array(ServiceSchema),
     ipRules: Type.Array(IpRuleSchema, { description: 'Ordered; first match wins.' }),
     routes: Type.Array(RouteSchema),
-    dnsServers: Type.Array(Type.String(), { description: 'DNS client servers (used to resolve CRL locations).' }),
+    dnsServers: Type.Array(Type.String(), { description: 'DNS client servers (used to resolve CRL locations); "address" or "address:port".' }),
+    hosts: Type.Optional(Type.Array(SimulatedHostSchema, { description: 'Simulated endpoints behind the gateway (data plane).' })),
     timeZone: Type.String({ description: 'IANA zone ("Europe/Stockholm") or UTC offset ("UTC+01:00").' }),
     tunnels: Type.Array(TunnelSchema, { description: 'ORDERED: scanned top to bottom.' }),
     engine: EngineSettingsSchema,
@@ -439,6 +467,7 @@ export const GatewayConfigInputSchema = Type.Object(
     ipRules: Type.Array(IpRuleInputSchema, { default: [] }),
     routes: Type.Array(RouteInputSchema, { default: [] }),
     dnsServers: Type.Array(Type.String(), { default: GATEWAY_DEFAULTS.dnsServers }),
+    hosts: Type.Array(SimulatedHostSchema, { default: [] }),
     timeZone: Type.String({ default: GATEWAY_DEFAULTS.timeZone }),
     tunnels: Type.Array(TunnelInputSchema, { default: [] }),
     engine: EngineSettingsInputSchema,
