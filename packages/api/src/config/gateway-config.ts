@@ -330,6 +330,12 @@ const tunnelDefaultedFields = {
     Type.String({ description: 'Roaming tunnels: address book name or CIDR the clients\' tunnel addresses come from (IKEv2 CFG_REPLY INTERNAL_IP4_ADDRESS); empty = no config payloads.' }),
   ),
   clientDnsServers: Type.Optional(Type.Array(Type.String(), { description: 'Roaming tunnels: DNS servers sent to clients (INTERNAL_IP4_DNS).' })),
+  requestVirtualIp: Type.Optional(
+    Type.Boolean({ description: 'We initiate as a roaming client: ask the gateway for a tunnel address (CFG_REQUEST) and use it as our traffic selector.' }),
+  ),
+  additionalAddresses: Type.Optional(
+    Type.Array(Type.String(), { description: 'Client side: our other local IPv4 addresses, announced in N(ADDITIONAL_IP4_ADDRESS) as a MOBIKE client does.' }),
+  ),
   xauth: Type.Union([Type.Literal('off'), Type.Literal('XAuthPSK'), Type.Literal('XAuthCert')], {
     default: TUNNEL_DEFAULTS.xauth,
     description: 'IKEv1 XAuth test mode (seed 13.6.1); kept in the model, not used by IKEv2.',

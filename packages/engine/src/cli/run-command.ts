@@ -9,7 +9,7 @@ import { formatIkeStatTable } from '../stats/format-ike-stat-table.ts';
 import { COMMAND_TABLE, findCommand, optionUsage, type CommandSpec } from './command-table.ts';
 import { formatCertShowTable, type CertShowEntry } from './format-cert-show-table.ts';
 import { formatFlowTable, matchesFlowFilter, type FlowTableEntry } from './format-flow-table.ts';
-import { parseCommandLine, type ParsedCommand, type SnoopCommandMode } from './parse-command-line.ts';
+import { parseCommandLine, type FlowFilter, type ParsedCommand, type SnoopCommandMode } from './parse-command-line.ts';
 
 export interface PingRequest {
   readonly address: string;
@@ -25,7 +25,8 @@ export interface CliContext {
   /** Same shape as the engine's SnoopFilter. */
   readonly snoop?: { setMode(mode: SnoopCommandMode, options: { peer?: string }): void };
   readonly certificates?: { list(): readonly CertShowEntry[]; flush(): number };
-  readonly flows?: { list(): readonly FlowTableEntry[] };
+  /** `entries(filter)` lets the flow table filter itself (CIDR -srcip/-destip, no full copy); otherwise `list()` is filtered here. */
+  readonly flows?: { list(): readonly FlowTableEntry[]; entries?(filter: FlowFilter): readonly FlowTableEntry[] };
   /** Runs the pings and returns their report text. */
   readonly ping?: (request: PingRequest) => Promise<string>;
 }
@@ -91,7 +92,8 @@ async function execute(command: ParsedCommand, context: CliContext): Promise<Com
     }
     case 'flow-show': {
       if (context.flows === undefined) return notAvailable('flow -show', 'the flow table');
-      const flows = context.flows.list().filter((flow) => matchesFlowFilter(flow, command.filter));
+      const source = context.flows;
+      const flows = source.entries !== undefined ? source.entries(command.filter) : source.list().filter((flow) => matchesFlowFilter(flow, command.filter));
       return { ok: true, output: formatFlowTable(flows, { verbose: command.verbose }) };
     }
     case 'ping': {

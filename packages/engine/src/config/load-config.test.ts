@@ -11,7 +11,7 @@ describe('loading a config', () => {
     if (!result.ok) throw new Error(result.errors.map(formatConfigIssue).join('\n'));
     expect(result.warnings).toEqual([]);
     const { config } = result;
-    expect(config.interfaces.map((entry) => entry.name)).toEqual(['ext', 'core', 'int', 'mgm']);
+    expect(config.interfaces.map((entry) => entry.name)).toEqual(['ext', 'int', 'mgm']);
     expect(config.tunnels.map((tunnel) => tunnel.name)).toEqual(['vpn_tunnel', 'datacenter', 'roadwarriors']);
     expect(config.ipRules[0]).toEqual({
       name: 'ping-through-tunnel',

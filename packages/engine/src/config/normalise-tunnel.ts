@@ -21,6 +21,7 @@ import {
   type IpFamily,
 } from './ip-address.ts';
 import { normaliseNetworkReference, resolveNetworkReference, type AddressBookIndex } from './network-references.ts';
+import { normaliseRoamingFields } from './normalise-roaming.ts';
 import type { ProposalChecker, ProposalKind } from './proposal-check.ts';
 
 export interface TunnelNormalisationContext {
@@ -273,7 +274,12 @@ export function normaliseTunnel(input: TunnelInput, path: string, context: Tunne
   }
 
   const keepAliveInput = { ...TUNNEL_DEFAULTS.keepAlive, ...input.keepAlive };
-  const keepAlive = { enabled: keepAliveInput.enabled, sourceAddress: '', destinationAddress: '' };
+  const keepAlive: TunnelConfig['keepAlive'] = {
+    enabled: keepAliveInput.enabled,
+    sourceAddress: '',
+    destinationAddress: '',
+    ...(keepAliveInput.intervalSeconds === undefined ? {} : { intervalSeconds: keepAliveInput.intervalSeconds }),
+  };
   const keepAliveAddress = (key: 'sourceAddress' | 'destinationAddress', networks: typeof localResolved, side: string) => {
     const text = keepAliveInput[key].trim();
     const path = childPath(at('keepAlive'), key);
@@ -329,5 +335,6 @@ export function normaliseTunnel(input: TunnelInput, path: string, context: Tunne
     xauthClient: input.xauthClient ?? TUNNEL_DEFAULTS.xauthClient,
     xauthUsername: input.xauthUsername ?? TUNNEL_DEFAULTS.xauthUsername,
     xauthPassword,
+    ...normaliseRoamingFields(input, path, { addressBook, issues, remoteNetworks: remoteResolved, roaming: remote.canonical === 'none' }),
   };
 }

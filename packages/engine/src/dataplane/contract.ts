@@ -41,10 +41,30 @@ export type TunnelSendResult =
       detail: string;
     };
 
+/** What `TunnelPort.describe` reports for a packet trace (no side effects). */
+export interface TunnelDescription {
+  ok: boolean;
+  childSaId?: string;
+  /** Outbound SPI of the CHILD_SA that would carry the packet. */
+  spi?: number;
+  /** The traffic selectors that matched, e.g. "192.168.1.0/24 === 192.168.2.0/24". */
+  selectors?: string;
+  reason?: 'no_sa' | 'ts_mismatch' | 'sa_expired';
+  detail: string;
+}
+
 /** Implemented by the gateway's ESP layer. */
 export interface TunnelPort {
   /** Seals an inner IPv4 packet with the tunnel's outbound CHILD_SA covering its addresses and sends it. */
   send(tunnel: string, packet: Uint8Array): TunnelSendResult;
+  /** Optional, for `trace`: which CHILD_SA / selectors a packet from source to destination would use. */
+  describe?(tunnel: string, source: string, destination: string): TunnelDescription;
+  /**
+   * Optional: the tunnel has an installed CHILD_SA (its IKE SA up). Keep-alive
+   * probes only while it does (it watches a data path, it never brings a
+   * tunnel up); a port without it counts as always up.
+   */
+  hasSa?(tunnel: string): boolean;
 }
 
 /** An ESP packet that crossed the outer interface (for ESP flows keyed by SPI). */
