@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
-  libstrongswan-extra-plugins libcharon-extra-plugins strongswan-pki tshark chromium iproute2)
+  libstrongswan-extra-plugins libcharon-extra-plugins strongswan-pki tshark chromium iproute2
+  openssl iputils-ping)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

@@ -57,6 +57,8 @@ export const ChildSaView = Type.Object({
   expiresAt: Type.Optional(Type.Number()),
   bytesIn: Type.Optional(Type.Number()),
   bytesOut: Type.Optional(Type.Number()),
+  packetsIn: Type.Optional(Type.Number({ description: 'ESP packets received on this CHILD_SA' })),
+  packetsOut: Type.Optional(Type.Number({ description: 'ESP packets sent on this CHILD_SA' })),
 });
 export type ChildSaView = Static<typeof ChildSaView>;
 

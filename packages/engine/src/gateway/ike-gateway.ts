@@ -15,6 +15,17 @@
  * read the core's SA tables (never keys), snoop lines come from the bytes
  * that crossed the transport.
  *
+ * Certificate IKE_AUTH: the core outputs `verify` requests; the shell runs
+ * them through the CertificatePort (async: CRLs over HTTP) and feeds each
+ * result back as a `cert_verified` input.
+ *
+ * ESP and the data plane: ESP-in-UDP notices go to the ESP layer
+ * (esp-layer.ts), not the core; after each core input the CHILD_SAs it keyed
+ * or removed (`core.childSaChanges`) are synced into the ESP layer. The
+ * gateway owns a DataPlane whose TunnelPort is that ESP layer; its events go
+ * out on the same bus. ESP acquires and volume rekeys asked for while an
+ * input is being handled are fed right after it.
+ *
  * Session-key capture (for an admin's Wireshark export) is the one way keys
  * leave the engine: only for tunnels switched on with `setKeyCapture`, and
  * only to listeners of `onSessionKeys`, never on the event bus.
@@ -29,7 +40,9 @@ import { notifyName } from '../ike/wire.ts';
 import { applyEvent, emptyIkeStatCounters } from '../stats/ike-stat-counters.ts';
 import { DatagramStore, type DatagramStoreOptions, type StoredDatagram } from '../snoop/datagram-store.ts';
 import { SnoopFilter, type SnoopMode, type SnoopOptions } from '../snoop/snoop-bus.ts';
-import type { GatewayCommandResult, CoreInput, CoreOutput, GatewayEvent } from '../ike/core-io.ts';
+import type { CertificatePort, PeerVerification } from '../certs/contract.ts';
+import type { CertVerifyRequest, GatewayCommandResult, CoreInput, CoreOutput, GatewayEvent } from '../ike/core-io.ts';
+import { coreCertificatesOf } from '../ike/certificate-auth.ts';
 import { IkeDaemonCore, type CoreOptions } from '../ike/daemon-core.ts';
 import { systemEntropy, type Entropy } from '../ike/entropy.ts';
 import type { DropReason } from '../ike/error-codes.ts';
@@ -37,6 +50,9 @@ import { spi32Hex, spiHex } from '../ike/ike-sa.ts';
 import { pskCandidates, testCandidates } from '../ike/psk-candidates.ts';
 import { describeWireSelector, proposalText } from '../ike/tunnel-profile.ts';
 import { pskBytes, type IkeSaKeyEntry, type PskInput } from '@tunnelscope/ike';
+import type { DataPlanePort } from '../dataplane/contract.ts';
+import { createGatewayDataPlane, type DataPlaneFactory } from './esp-data-plane.ts';
+import { EspLayer } from './esp-layer.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -44,7 +60,13 @@ export interface GatewayOptions {
   clock?: Clock;
   entropy?: Entropy;
   datagramStore?: DatagramStoreOptions;
-  core?: Partial<Omit<CoreOptions, 'config' | 'entropy'>>;
+  core?: Partial<Omit<CoreOptions, 'config' | 'entropy' | 'certificates'>>;
+  /** Local credentials and peer verification for certificate tunnels; without it they fail (cause local_certificate). */
+  certificates?: CertificatePort;
+  /** Builds the data plane around the gateway's ESP layer (default: the engine's DataPlane). */
+  dataPlane?: DataPlaneFactory;
+  /** ESP error events: at most one per (peer, code) in this many ms (default 10 s). */
+  espErrorIntervalMs?: number;
 }
 
 export type GatewayListener = (event: GatewayEvent) => void;
@@ -84,6 +106,8 @@ export interface IkeSaInfo {
   peerVendorIds: string[];
   peerIdentity?: string;
   peerAuthLifetimeSeconds?: number;
+  /** Tunnel address from a configuration payload: leased to the peer (responder) or given to us (initiator). */
+  virtualIp?: string;
   fragmentation: boolean;
   lastPeerPacketAt: number;
   msSinceLastPeerPacket: number;
@@ -106,6 +130,11 @@ export interface ChildSaInfo {
   establishedAt?: number;
   rekeyAt?: number;
   expiresAt?: number;
+  /** ESP traffic on this CHILD_SA: inner packet bytes and packets, each direction. */
+  bytesIn: number;
+  bytesOut: number;
+  packetsIn: number;
+  packetsOut: number;
 }
 
 export interface PskTestResult {
@@ -139,7 +168,17 @@ export function udpTransportForConfig(config: GatewayConfig): UdpTransport {
 export class IkeGateway {
   readonly datagrams: DatagramStore;
   readonly snoop: { setMode(mode: SnoopMode, options?: SnoopOptions): void; mode(): SnoopMode; peer(): string | undefined };
+  /** ESP for every installed CHILD_SA: the data plane's TunnelPort. */
+  readonly esp: EspLayer;
+  /** Interfaces, routes, rules, flows, ping and trace over the tunnels' ESP. */
+  readonly dataPlane: DataPlanePort;
+  /** The certificate subsystem the daemon verifies peers with (for the server's certificate routes). */
+  readonly certificates: CertificatePort | undefined;
+  private stopped = false;
   private readonly core: IkeDaemonCore;
+  /** Inputs asked for while the core was busy with another (ESP acquires, volume rekeys): fed right after it. */
+  private readonly deferredInputs: CoreInput[] = [];
+  private feeding = false;
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly snoopFilter = new SnoopFilter();
@@ -155,7 +194,13 @@ export class IkeGateway {
     this.clock = options.clock ?? systemClock;
     this.transport = options.transport;
     this.datagrams = new DatagramStore(options.datagramStore);
-    this.core = new IkeDaemonCore({ ...options.core, config: options.config, entropy: options.entropy ?? systemEntropy });
+    this.certificates = options.certificates;
+    this.core = new IkeDaemonCore({
+      ...options.core,
+      config: options.config,
+      entropy: options.entropy ?? systemEntropy,
+      ...(options.certificates ? { certificates: coreCertificatesOf(options.certificates) } : {}),
+    });
     const filter = this.snoopFilter;
     const core = this.core;
     // Snoop off drops every line in publish(): let the core skip rendering them.
@@ -171,18 +216,40 @@ export class IkeGateway {
     };
     const defaults = options.config.engine.snoop;
     if (defaults && defaults.mode !== 'off') this.snoop.setMode(defaults.mode, defaults.peer ? { peer: defaults.peer } : {});
+    this.esp = new EspLayer(
+      {
+        clock: this.clock,
+        transport: this.transport,
+        childSas: core.childSas,
+        ikeSas: core.ikeSas,
+        config: () => core.config,
+        softLifetimeFraction: core.options.softLifetimeFraction,
+        request: (input) => this.request(input),
+        publish: (event) => this.publish(event),
+        dataPlane: () => this.dataPlane,
+      },
+      options.espErrorIntervalMs !== undefined ? { errorIntervalMs: options.espErrorIntervalMs } : {},
+    );
+    this.dataPlane = (options.dataPlane ?? createGatewayDataPlane)({ config: options.config, clock: this.clock, tunnels: this.esp });
+    this.dataPlane.subscribe((event) => this.publish(event));
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     await this.transport.start({
       datagram: (datagram) => this.feed({ kind: 'datagram', datagram }),
-      notice: (notice) => this.feed({ kind: 'notice', notice }),
+      notice: (notice) => {
+        if (notice.kind === 'esp') this.esp.receive(notice);
+        else this.feed({ kind: 'notice', notice });
+      },
     });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.dataPlane.stop();
     await this.transport.stop();
   }
 
@@ -279,7 +346,12 @@ export class IkeGateway {
 
   /** Takes a validated config; existing SAs keep running under the tunnel of the same name. */
   applyConfig(config: GatewayConfig): GatewayCommandResult {
-    return this.command({ kind: 'apply_config', config });
+    const result = this.command({ kind: 'apply_config', config });
+    if (result.ok) {
+      this.esp.applyConfig(config);
+      this.dataPlane.applyConfig(config);
+    }
+    return result;
   }
 
   private command(input: CoreInput): GatewayCommandResult {
@@ -322,6 +394,7 @@ export class IkeGateway {
         peerVendorIds: [...sa.peerVendorIds],
         ...(sa.peerIdentity !== undefined ? { peerIdentity: sa.peerIdentity } : {}),
         ...(sa.peerAuthLifetimeSeconds !== undefined ? { peerAuthLifetimeSeconds: sa.peerAuthLifetimeSeconds } : {}),
+        ...(sa.virtualIp !== undefined ? { virtualIp: sa.virtualIp } : {}),
         fragmentation: sa.peerFragmentation,
         lastPeerPacketAt: sa.lastPeerPacketAt,
         msSinceLastPeerPacket: now - sa.lastPeerPacketAt,
@@ -349,6 +422,7 @@ export class IkeGateway {
       ...(child.establishedAt !== undefined ? { establishedAt: child.establishedAt } : {}),
       ...(child.rekeyAt !== undefined ? { rekeyAt: child.rekeyAt } : {}),
       ...(child.expireAt !== undefined ? { expiresAt: child.expireAt } : {}),
+      ...(this.esp.counters(child.id) ?? { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0 }),
     }));
   }
 
@@ -431,9 +505,44 @@ export class IkeGateway {
   // --- the loop ---------------------------------------------------------------------
 
   private feed(input: CoreInput): CoreOutput {
-    const output = this.core.handle(input, this.clock.now());
-    this.apply(output);
+    const outer = !this.feeding;
+    this.feeding = true;
+    let output: CoreOutput;
+    try {
+      output = this.core.handle(input, this.clock.now());
+      for (const childSaId of this.core.childSaChanges) this.esp.syncChildSa(childSaId);
+      this.apply(output);
+    } finally {
+      if (outer) this.feeding = false;
+    }
+    if (outer) {
+      for (let next = this.deferredInputs.shift(); next; next = this.deferredInputs.shift()) this.feed(next);
+    }
     return output;
+  }
+
+  /** Runs one certificate verification; its answer goes back to the core unless the gateway stopped meanwhile. */
+  private verifyCertificates(request: CertVerifyRequest): void {
+    const answer = (verification: PeerVerification): void => {
+      if (!this.stopped) this.feed({ kind: 'cert_verified', requestId: request.requestId, verification });
+    };
+    const port = this.certificates;
+    if (!port) {
+      queueMicrotask(() => answer({ ok: false, cause: 'local_certificate', message: 'no certificate store configured', evidence: {} }));
+      return;
+    }
+    port.verifyPeer(request.input).then(answer, (error: unknown) =>
+      answer({ ok: false, cause: 'local_certificate', message: `the certificate verification failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} }),
+    );
+  }
+
+  /** An input from inside the engine (ESP layer): fed now, or right after the input being handled. */
+  private request(input: CoreInput): GatewayCommandResult | undefined {
+    if (this.feeding) {
+      this.deferredInputs.push(input);
+      return undefined;
+    }
+    return this.feed(input).result;
   }
 
   private apply(output: CoreOutput): void {
@@ -452,6 +561,7 @@ export class IkeGateway {
       }
     }
     for (const event of output.events) this.publish(event);
+    for (const request of output.verify ?? []) this.verifyCertificates(request);
     this.deliverCapturedKeys();
   }
 

@@ -54,6 +54,7 @@ export function installChildKeys(core: IkeDaemonCore, sa: IkeSa, child: ChildSa,
   child.keys = deriveChildSaKeys({ prf: keys.suite.prf, skD: keys.skD, ni: material.ni, nr: material.nr, ...(material.sharedSecret ? { sharedSecret: material.sharedSecret } : {}), ...espSuiteOf(child.proposal!) });
   child.state = 'installed';
   child.establishedAt = core.now;
+  core.childSaChanges.add(child.id);
   const tunnel = child.tunnel;
   if (tunnel) {
     const schedule = core.lifetimeSchedule(tunnel.ipsecLifetimeSeconds);

@@ -44,13 +44,17 @@ import {
 } from '@tunnelscope/ike';
 import type { Datagram, Endpoint, TransportNotice } from '../io/transport.ts';
 import type { StoredDatagram } from '../snoop/datagram-store.ts';
-import type { GatewayCommandResult, CoreInput, CoreOutput, GatewayEvent, TimerRequest } from './core-io.ts';
+import type { CertificatePort } from '../certs/contract.ts';
+import type { CertVerifyRequest, GatewayCommandResult, CoreInput, CoreOutput, GatewayEvent, TimerRequest } from './core-io.ts';
+import { onCertVerified, type PendingCertAuth } from './certificate-auth.ts';
 import { randomBelow, randomIkeSpi, type Entropy } from './entropy.ts';
 import { DROP_REASONS, IKE_FAILURE_CONDITIONS, type DropReason, type IkeFailureCondition } from './error-codes.ts';
 import { handleAuthRequest, handleAuthResponse } from './ike-auth.ts';
 import { handleInitRequest, handleInitResponse, startInitiator } from './ike-sa-init.ts';
 import { handleCreateChildRequest, handleCreateChildResponse, rekeyChildWhenDue, rekeyIkeWhenDue, rekeyRetryDelayMs, startChildRekey, startIkeRekey } from './create-child-sa.ts';
 import { handleInformationalRequest, handleInformationalResponse, handlePeerLostSa, startDeleteChild, startDeleteIke, startDpd } from './informational.ts';
+import { AddressPools } from './address-pool.ts';
+import { releaseVirtualIp } from './config-payloads.ts';
 import { CookieJar } from './cookies.ts';
 import { PskFailureStore } from './psk-candidates.ts';
 import { DEFAULT_RETRANSMIT_POLICY, onRetransmitTimer, retransmitDelayMs, type RetransmitPolicy } from './retransmit.ts';
@@ -72,7 +76,18 @@ export interface CoreOptions {
   rekeyJitter?: number;
   /** Compute the `-full` structured decode for snoop lines. */
   snoopDetail?: boolean;
+  /**
+   * Local credentials and trust anchor hashes for certificate tunnels (read
+   * synchronously; peer verification goes through `verify` outputs).
+   * Without it certificate tunnels fail with cause local_certificate.
+   */
+  certificates?: CoreCertificates;
+  /** A certificate verification not answered in this time fails as crl_unreachable. */
+  certVerifyTimeoutMs?: number;
 }
+
+/** What the core reads of the certificate subsystem, synchronously. */
+export type CoreCertificates = Pick<CertificatePort, 'localCredential' | 'trustAnchorKeyHashes'>;
 
 export interface SnoopContext {
   direction: 'in' | 'out';
@@ -89,11 +104,20 @@ const ZERO_SPI = new Uint8Array(8);
 export class IkeDaemonCore {
   config: GatewayConfig;
   readonly entropy: Entropy;
-  readonly options: Required<Omit<CoreOptions, 'config' | 'entropy'>>;
+  readonly options: Required<Omit<CoreOptions, 'config' | 'entropy' | 'certificates'>>;
+  readonly certificates: CoreCertificates | undefined;
+  /** Certificate IKE_AUTHs parked for verification, by request id (certificate-auth.ts). */
+  readonly pendingCertAuth = new Map<string, PendingCertAuth>();
   now = 0;
 
   readonly ikeSas = new Map<string, IkeSa>();
   readonly childSas = new Map<string, ChildSa>();
+  /**
+   * Ids of CHILD_SAs keyed or removed while handling the current input
+   * (cleared at the start of each): the gateway's ESP layer installs and
+   * drops its SA state from it after each `handle`.
+   */
+  readonly childSaChanges = new Set<string>();
   /** Our SPI (hex) -> IKE SA id. */
   private readonly bySpi = new Map<string, string>();
   /** Responder half-open SAs by the initiator's SPI and address (IKE_SA_INIT retransmissions). */
@@ -109,6 +133,8 @@ export class IkeDaemonCore {
   readonly drops: Record<DropReason, number> = Object.fromEntries(Object.keys(DROP_REASONS).map((k) => [k, 0])) as Record<DropReason, number>;
   readonly cookies: CookieJar;
   readonly pskFailures: PskFailureStore;
+  /** Roaming clients' tunnel addresses (config-payloads.ts). */
+  readonly addressPools = new AddressPools();
 
   private readonly peerOffers = new Map<string, Proposal[]>();
   /** Last answers of refused negotiations, by our SPI, for the peer's retransmissions. */
@@ -140,7 +166,9 @@ export class IkeDaemonCore {
       softLifetimeFraction: options.softLifetimeFraction ?? 0.9,
       rekeyJitter: options.rekeyJitter ?? 0.05,
       snoopDetail: options.snoopDetail ?? false,
+      certVerifyTimeoutMs: options.certVerifyTimeoutMs ?? 10_000,
     };
+    this.certificates = options.certificates;
     this.cookies = new CookieJar(this.entropy);
     this.pskFailures = new PskFailureStore();
   }
@@ -170,6 +198,7 @@ export class IkeDaemonCore {
     this.now = Math.max(this.now, now);
     this.out = emptyOutput();
     this.timerBefore = new Map();
+    this.childSaChanges.clear();
     try {
       this.dispatch(input);
     } catch (error) {
@@ -224,6 +253,9 @@ export class IkeDaemonCore {
         this.out.result = child ? startDeleteChild(this, child) : fail(`no CHILD_SA ${input.childSaId}`);
         return;
       }
+      case 'cert_verified':
+        onCertVerified(this, input.requestId, input.verification);
+        return;
       case 'apply_config':
         this.config = input.config;
         for (const sa of this.ikeSas.values()) {
@@ -422,6 +454,13 @@ export class IkeDaemonCore {
   }
 
   private onSaDatagram(sa: IkeSa, datagram: Datagram, header: IkeHeader, record: StoredDatagram): void {
+    // A retransmission of the IKE_AUTH request parked for certificate verification: no second verification.
+    if (!header.response && sa.certVerificationRequestId !== undefined && header.messageId + 1 === sa.nextPeerRequestId) {
+      this.snoopRaw(datagram, record, `${exchangeName(header.exchangeType)} request ${header.messageId} (retransmission, certificate verification in progress)`, sa);
+      sa.lastPeerPacketAt = this.now;
+      this.drops.replayed++;
+      return;
+    }
     // Retransmitted request we already answered: resend the cached response without decrypting.
     if (!header.response && sa.lastResponse && header.messageId === sa.lastResponse.messageId && header.messageId + 1 === sa.nextPeerRequestId) {
       this.snoopRaw(datagram, record, `${exchangeName(header.exchangeType)} request ${header.messageId} (retransmission, cached response resent)`, sa);
@@ -800,6 +839,7 @@ export class IkeDaemonCore {
     const child = this.childSas.get(childSaId);
     if (!child) return;
     this.childSas.delete(childSaId);
+    this.childSaChanges.add(childSaId);
     this.ikeSas.get(child.ikeSaId)?.children.delete(childSaId);
     this.clearTimer(`${child.id}/rekey`);
     this.clearTimer(`${child.id}/expire`);
@@ -952,11 +992,13 @@ export class IkeDaemonCore {
       for (const [spi, tombstone] of this.tombstones) if (tombstone.until <= this.now) this.tombstones.delete(spi);
       this.tombstones.set(spiHex(sa.spiR), { response: sa.lastResponse, until: this.now + this.options.halfOpenTimeoutMs });
     }
+    releaseVirtualIp(this, sa);
     this.ikeSas.delete(sa.id);
     this.halfOpenCandidates.delete(sa);
     this.bySpi.delete(spiHex(sa.role === 'initiator' ? sa.spiI : sa.spiR));
     this.halfOpenByInit.delete(halfOpenKey(sa.spiI, sa.remote));
-    for (const key of ['retransmit', 'rekey', 'expire', 'dpd', 'half-open', 'reassembly']) this.clearTimer(`${sa.id}/${key}`);
+    for (const key of ['retransmit', 'rekey', 'expire', 'dpd', 'half-open', 'reassembly', 'cert-verify']) this.clearTimer(`${sa.id}/${key}`);
+    if (sa.certVerificationRequestId !== undefined) this.pendingCertAuth.delete(sa.certVerificationRequestId);
     if (reason !== undefined && sa.state !== 'half_open' && sa.state !== 'init_sent' && sa.state !== 'auth_sent' && sa.state !== 'rekeyed') {
       this.emit({ type: 'ike.sa.down', time: this.now, ikeSaId: sa.id, tunnel: sa.tunnel?.name ?? null, reason });
     }
@@ -996,6 +1038,7 @@ export class IkeDaemonCore {
   destroyChildSa(child: ChildSa, reason: string | undefined): void {
     if (!this.childSas.has(child.id)) return;
     this.childSas.delete(child.id);
+    this.childSaChanges.add(child.id);
     this.ikeSas.get(child.ikeSaId)?.children.delete(child.id);
     this.clearTimer(`${child.id}/rekey`);
     this.clearTimer(`${child.id}/expire`);
@@ -1103,6 +1146,11 @@ export class IkeDaemonCore {
 
   emit(event: GatewayEvent): void {
     this.out.events.push(event);
+  }
+
+  /** Asks the shell to verify a peer's certificates (answered by a `cert_verified` input). */
+  requestCertVerification(request: CertVerifyRequest): void {
+    (this.out.verify ??= []).push(request);
   }
 
   emitSelection(sa: IkeSa, selection: TunnelSelectionRecord): void {
