@@ -61,3 +61,9 @@ export * from './gateway/index.ts';
 
 // Offline capture decoding (tunnelscope decode).
 export * from './offline/decode-capture.ts';
+
+// Certificates: directory, peer verification (chain, purposes, validity, CRL), cache.
+export * from './certs/index.ts';
+
+// Data plane: interfaces, routes, rules, flows, ping, trace, keep-alive.
+export * from './dataplane/index.ts';

@@ -51,3 +51,5 @@ export type { CommandResult, RunOptions } from './run-command.ts';
 export { ManualClock } from './manual-clock.ts';
 export { MemoryNetwork, MemoryTransport } from './memory-transport.ts';
 export type { WireDatagram, WireFilter } from './memory-transport.ts';
+// ---- test PKI (certificates, CRLs, CRL server, DNS responder) ----
+export * from './pki/index.ts';

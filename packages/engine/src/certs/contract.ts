@@ -72,6 +72,13 @@ export interface CertificatePort {
   /** (Re)reads the certificate directory; problems are reported as cert.store.problem events, by name. */
   load(): Promise<void>;
   localCredential(name: string): LocalCredentialResult;
+  /**
+   * Optional (added for IKE_AUTH): the SHA-1 hash of the subjectPublicKeyInfo
+   * of each named trust anchor (tunnel.auth.rootCertificates), for CERTREQ
+   * payloads (RFC 7296 §3.7). Unknown names are left out. Without it the
+   * daemon sends an X.509 CERTREQ with no hashes.
+   */
+  trustAnchorKeyHashes?(names: string[]): Uint8Array[];
   verifyPeer(input: PeerCertificateInput): Promise<PeerVerification>;
   cache(): CertificateCacheView;
   detail(id: string): CertificateDetail | undefined;

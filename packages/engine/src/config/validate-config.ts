@@ -32,6 +32,7 @@ import {
   type IpRule,
   type RouteConfig,
   type ServiceConfig,
+  type SimulatedHost,
   type TunnelConfig,
 } from '@tunnelscope/api';
 import { ConfigIssueCollector, describeBadAddress } from './config-issues.ts';
@@ -176,6 +177,8 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
 
   const checkInterfaceReference = (name: string, path: string, allowAny: boolean) => {
     if (allowAny && name === ANY_INTERFACE) return;
+    // Rules name `core` (the gateway itself) as in the seed's `Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP`.
+    if (allowAny && name === 'core') return;
     if (routable.has(name)) return;
     const suggestion = closestName(name, [...routable]);
     issues.error(
@@ -241,13 +244,40 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
     });
   }
 
+  // --- simulated hosts (data plane) ------------------------------------------
+  const hosts: SimulatedHost[] = [];
+  const hostNames = new Set<string>();
+  for (const { item, path } of usableItems('hosts')) {
+    if (hostNames.has(item.name)) issues.error(childPath(path, 'name'), `duplicate host name "${item.name}"`);
+    hostNames.add(item.name);
+    if (!interfaceNames.has(item.interface)) {
+      const suggestion = closestName(item.interface, [...interfaceNames]);
+      issues.error(childPath(path, 'interface'), `unknown interface "${item.interface}"; a host sits behind a configured interface${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+    }
+    const address = parseIpAddress(item.address.trim());
+    if (address === undefined || address.family !== 4) {
+      issues.error(childPath(path, 'address'), address === undefined ? describeBadAddress(item.address.trim()) : `"${item.address.trim()}": simulated hosts are IPv4`);
+    }
+    hosts.push({
+      name: item.name,
+      interface: item.interface,
+      address: address === undefined ? item.address.trim() : formatIpAddress(address),
+      services: item.services ?? ['icmp', 'udp'],
+    });
+  }
+
   // --- DNS, time zone -------------------------------------------------------
   const dnsServers: string[] = [];
   if (Array.isArray(input.dnsServers) && !isBroken('dnsServers')) {
     (input.dnsServers as string[]).forEach((text, index) => {
-      const address = parseIpAddress(text.trim());
-      if (address === undefined) issues.error(childPath('dnsServers', index), describeBadAddress(text.trim()));
-      else dnsServers.push(formatIpAddress(address));
+      // "address" or "address:port" (a lab DNS server on a high loopback port); IPv6 with a port as "[::1]:53".
+      const server = parseAddressWithOptionalPort(text.trim());
+      if (server === undefined) {
+        issues.error(childPath('dnsServers', index), describeBadAddress(text.trim()));
+      } else if (server.port === 0) {
+        issues.error(childPath('dnsServers', index), `"${text.trim()}": port 0 is not a DNS server port`);
+      } else if (server.port === undefined) dnsServers.push(server.address);
+      else dnsServers.push(server.address.includes(':') ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`);
     });
   }
   let timeZone: string = GATEWAY_DEFAULTS.timeZone;
@@ -299,7 +329,7 @@ export function validateConfig(input: unknown, options: ValidateConfigOptions = 
   if (issues.errors.length > 0) return { ok: false, errors: issues.errors, warnings: issues.warnings };
   return {
     ok: true,
-    config: { interfaces, addressBook, services, ipRules, routes, dnsServers, timeZone, tunnels, engine },
+    config: { interfaces, addressBook, services, ipRules, routes, dnsServers, ...(hosts.length > 0 ? { hosts } : {}), timeZone, tunnels, engine },
     warnings: issues.warnings,
   };
 }
@@ -313,6 +343,8 @@ function normaliseEngineSettings(input: GatewayConfigInput['engine'], issues: Co
     retransmit: { ...ENGINE_DEFAULTS.retransmit, ...input?.retransmit },
     snoop: { ...ENGINE_DEFAULTS.snoop, ...input?.snoop },
   };
+  const certificateDirectory = input?.certificateDirectory?.trim() ?? '';
+  if (certificateDirectory !== '') engine.certificateDirectory = certificateDirectory;
   if (engine.ikePort === engine.natTPort) issues.error('engine.natTPort', `must differ from engine.ikePort (${engine.ikePort})`);
   (input?.listenAddresses ?? []).forEach((text, index) => {
     const address = parseIpAddress(text.trim());
