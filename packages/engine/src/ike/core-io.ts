@@ -10,6 +10,7 @@
  * key and feeds `{ kind: 'timer', key }` back when it fires.
  */
 import type { CertificateEvent, DaemonEngineEvent, DataPlaneEvent, EngineEvent, GatewayConfig } from '@tunnelscope/api';
+import type { PeerCertificateInput, PeerVerification } from '../certs/contract.ts';
 import type { Datagram, TransportNotice } from '../io/transport.ts';
 import type { StoredDatagram } from '../snoop/datagram-store.ts';
 
@@ -25,7 +26,22 @@ export type CoreInput =
   | { kind: 'rekey_child_sa'; childSaId: string }
   | { kind: 'delete_ike_sa'; ikeSaId: string }
   | { kind: 'delete_child_sa'; childSaId: string }
-  | { kind: 'apply_config'; config: GatewayConfig };
+  | { kind: 'apply_config'; config: GatewayConfig }
+  /** The shell's answer to a `verify` output (CertificatePort.verifyPeer). */
+  | { kind: 'cert_verified'; requestId: string; verification: PeerVerification };
+
+/**
+ * A parked IKE_AUTH asks the shell to verify the peer's certificates
+ * (CertificatePort.verifyPeer, async: chain, purposes, validity, CRL). The
+ * shell feeds the result back as `{ kind: 'cert_verified', requestId }`;
+ * an answer for a request the core no longer waits for is ignored.
+ */
+export interface CertVerifyRequest {
+  requestId: string;
+  ikeSaId: string;
+  role: 'initiator' | 'responder';
+  input: PeerCertificateInput;
+}
 
 export interface TimerRequest {
   key: string;
@@ -44,4 +60,6 @@ export interface CoreOutput {
   timers: TimerRequest[];
   /** Outcome of a command input (initiate, rekey, delete, apply_config). */
   result?: GatewayCommandResult;
+  /** Certificate verifications to run (certificate IKE_AUTH parked until each answers). */
+  verify?: CertVerifyRequest[];
 }

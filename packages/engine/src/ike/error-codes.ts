@@ -89,6 +89,26 @@ export const IKE_FAILURE_CONDITIONS = {
     peerNotify: NotifyType.AUTHENTICATION_FAILED,
     rfc: 'RFC 7296 §2.15, RFC 7427',
   },
+  peer_certificate_rejected: {
+    code: 'no_public_key_found',
+    description:
+      'The peer\'s certificate gave no usable public key, or its AUTH does not verify with it: evidence.cause names why (no_certificate, other_ca, expired, not_yet_valid, revoked, crl_unreachable, crl_dns_failure, no_dns_servers, crl_invalid, identity_mismatch, wrong_purpose, bad_signature). As responder we answer AUTHENTICATION_FAILED; as initiator we send it in an INFORMATIONAL and forget the SA.',
+    peerNotify: NotifyType.AUTHENTICATION_FAILED,
+    rfc: 'RFC 7296 §2.15, §3.6, RFC 5280 §6, RFC 7427; seed 13.6.6 #5',
+  },
+  local_certificate_unusable: {
+    code: 'no_public_key_found',
+    description:
+      'Our own certificate cannot be used (no certificate store configured, the named certificate or key missing, key not matching): evidence.cause is local_certificate. As responder we answer AUTHENTICATION_FAILED; as initiator IKE_AUTH is not sent.',
+    peerNotify: NotifyType.AUTHENTICATION_FAILED,
+    rfc: 'RFC 7296 §2.15; seed 13.6.2',
+  },
+  certificate_refused_by_peer: {
+    code: 'no_public_key_found',
+    description: 'We are initiator on a certificate tunnel: the peer answered N(AUTHENTICATION_FAILED), it did not accept our certificate or AUTH (its own log names the cause).',
+    peerNotify: null,
+    rfc: 'RFC 7296 §2.15, §3.10.1; seed 13.6.6 #5',
+  },
   // --- unknown SAs -----------------------------------------------------------
   unknown_ike_sa: {
     code: 'ike_invalid_cookie',

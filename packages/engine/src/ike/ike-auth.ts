@@ -11,6 +11,10 @@
  *                 <-- SK{ IDr AUTH N(NO_PROPOSAL_CHOSEN|TS_UNACCEPTABLE) N(AUTH_LIFETIME) }
  *                                                     IKE SA up, first CHILD_SA refused
  *   verify AUTH (fails: INFORMATIONAL N(AUTHENTICATION_FAILED), SA gone)
+ *
+ * Certificate tunnels take the same path with CERT/CERTREQ and signature
+ * AUTH; their verification is asynchronous (certificate-auth.ts parks the
+ * exchange and continues with completeAuthAsResponder/completeAuthAsInitiator).
  */
 import {
   AuthMethod,
@@ -21,13 +25,17 @@ import {
   signedOctets,
   verifyPskAuth,
   viewNotify,
+  type IdPayload,
+  type IkeHeader,
   type IkeMessage,
   type Payload,
 } from '@tunnelscope/ike';
+import { certificateIdentityMatcher, certificateRefusedByPeer, handleCertificateAuthRequest, handleCertificateAuthResponse, sendCertificateAuthRequest } from './certificate-auth.ts';
 import { reselectTunnelForAuth } from '../selection/select-tunnel.ts';
 import { describePeerIdentity } from '../selection/identity-matcher.ts';
 import { acceptChildAnswer, childOfferPayloads, installChildKeys, negotiateChildAsResponder, newInitiatorChild } from './child-negotiation.ts';
 import type { IkeDaemonCore } from './daemon-core.ts';
+import { acceptConfigReply, answerRoamingClient, clientAuthPayloads, refusedFirstChild } from './config-payloads.ts';
 import { failNegotiation } from './ike-sa-init.ts';
 import type { IkeSa, OutstandingRequest } from './ike-sa.ts';
 import { describeIkeFailureNotify } from './notify-failures.ts';
@@ -44,14 +52,7 @@ export function sendAuthRequest(core: IkeDaemonCore, sa: IkeSa): void {
   const psk = tunnelPsk(tunnel);
   const child = newInitiatorChild(core, sa, tunnel);
   if (!psk) {
-    core.log('auth_method_without_public_key', {
-      sa,
-      phase: 'ike',
-      datagramIds: sa.datagramIds,
-      message: `tunnel "${tunnel.name}" uses certificate authentication, which this build does not negotiate yet`,
-    });
-    core.failOutstanding(sa, { kind: 'ike_auth', childSaId: child.id }, core.lastLog!);
-    core.destroyIkeSa(sa, undefined);
+    sendCertificateAuthRequest(core, sa, child.id);
     return;
   }
   const idi = localIdPayload(tunnel, 'i', sa.local.address);
@@ -60,13 +61,12 @@ export function sendAuthRequest(core: IkeDaemonCore, sa: IkeSa): void {
   const hasOtherSa = [...core.ikeSas.values()].some((other) => other !== sa && other.state === 'established' && other.tunnel?.name === tunnel.name && other.remote.address === sa.remote.address);
   const payloads: Payload[] = [idi];
   if (!hasOtherSa) payloads.push(notifyPayload(NotifyType.INITIAL_CONTACT));
-  payloads.push({ type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, data: auth }, ...childOfferPayloads(core, child, tunnel, false));
+  payloads.push({ type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, data: auth }, ...clientAuthPayloads(tunnel, child, childOfferPayloads(core, child, tunnel, false)));
   core.sendRequest(sa, ExchangeType.IKE_AUTH, payloads, { kind: 'ike_auth', childSaId: child.id });
 }
 
 export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeMessage, payloads: Payload[], outstanding: OutstandingRequest): void {
   if (outstanding.purpose.kind !== 'ike_auth') return;
-  const childSaId = outstanding.purpose.childSaId;
   const tunnel = sa.tunnel!;
   const keys = sa.keys!;
   const auth = findAuth(payloads);
@@ -74,7 +74,9 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
   if (!auth || !idr) {
     const error = errorNotify(payloads);
     const described = error
-      ? describeIkeFailureNotify(core, sa, error.notifyType, 'ike')
+      ? tunnel.auth.method === 'certificate' && error.notifyType === NotifyType.AUTHENTICATION_FAILED
+        ? certificateRefusedByPeer(core, sa)
+        : describeIkeFailureNotify(core, sa, error.notifyType, 'ike')
       : { condition: 'payload_not_allowed' as const, message: `${sa.remote.address} answered IKE_AUTH without IDr/AUTH`, evidence: {} };
     if (described.condition === 'authentication_failed_received') {
       core.emit({
@@ -90,6 +92,10 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
       });
     }
     failNegotiation(core, sa, outstanding, { ...described, phase: 'ike', datagramIds: [] });
+    return;
+  }
+  if (tunnel.auth.method === 'certificate') {
+    handleCertificateAuthResponse(core, sa, payloads, outstanding, idr, auth);
     return;
   }
   const psk = tunnelPsk(tunnel)!;
@@ -110,7 +116,16 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
     });
     return;
   }
+  completeAuthAsInitiator(core, sa, payloads, outstanding, idr);
+}
+
+/** The responder's AUTH verified (PSK or certificate): IKE SA up, then the first CHILD_SA from the response. */
+export function completeAuthAsInitiator(core: IkeDaemonCore, sa: IkeSa, payloads: Payload[], outstanding: OutstandingRequest, idr: IdPayload): void {
+  if (outstanding.purpose.kind !== 'ike_auth') return;
+  const childSaId = outstanding.purpose.childSaId;
+  const tunnel = sa.tunnel!;
   established(core, sa, { idType: idr.idType, data: idr.data });
+  acceptConfigReply(core, sa, payloads);
   const lifetime = findNotify(payloads, NotifyType.AUTH_LIFETIME);
   if (lifetime) {
     const view = viewNotify(lifetime);
@@ -139,7 +154,7 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
 }
 
 /** The IKE SA is authenticated: state, timers, ike.sa.up. */
-function established(core: IkeDaemonCore, sa: IkeSa, peerId: { idType: number; data: Uint8Array }): void {
+export function established(core: IkeDaemonCore, sa: IkeSa, peerId: { idType: number; data: Uint8Array }): void {
   sa.state = 'established';
   sa.establishedAt = core.now;
   sa.peerIdWire = peerId;
@@ -194,12 +209,16 @@ export function handleAuthRequest(core: IkeDaemonCore, sa: IkeSa, message: IkeMe
     return;
   }
   const peerId = { idType: idi.idType, data: idi.data };
-  const selection = reselectTunnelForAuth(core.config.tunnels, sa.tunnel!.name, peerId, { remoteAddress: sa.remote.address, localAddress: sa.local.address });
+  const selection = reselectTunnelForAuth(core.config.tunnels, sa.tunnel!.name, peerId, { remoteAddress: sa.remote.address, localAddress: sa.local.address }, certificateIdentityMatcher(payloads));
   core.emitSelection(sa, selection.record);
   if (selection.tunnel) sa.tunnel = selection.tunnel;
   const tunnel = sa.tunnel!;
   const keys = sa.keys!;
   const psk = tunnelPsk(tunnel);
+  if (tunnel.auth.method === 'certificate') {
+    handleCertificateAuthRequest(core, sa, header, payloads, datagramIds, { idi, auth, selection: selection.record });
+    return;
+  }
   if (auth.method !== AuthMethod.SHARED_KEY_MIC || !psk) {
     refuseAuth();
     failed(
@@ -231,6 +250,18 @@ export function handleAuthRequest(core: IkeDaemonCore, sa: IkeSa, message: IkeMe
     failed(event);
     return;
   }
+  const idr = localIdPayload(tunnel, 'r', sa.local.address);
+  const ourOctets = signedOctets({ prf: keys.suite.prf, realMessage: sa.initResponse!, peerNonce: sa.nonceI, skP: keys.skPr, idPayloadBody: idPayloadBody(idr) });
+  completeAuthAsResponder(core, sa, header, payloads, datagramIds, peerId, [idr, { type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, data: computePskAuth(keys.suite.prf, psk, ourOctets) }]);
+}
+
+/**
+ * The initiator's AUTH verified (PSK or certificate): INITIAL_CONTACT, IKE
+ * SA up, the first CHILD_SA, and the response with `ourAuth` (IDr [CERT]
+ * AUTH) first.
+ */
+export function completeAuthAsResponder(core: IkeDaemonCore, sa: IkeSa, header: IkeHeader, payloads: Payload[], datagramIds: number[], peerId: { idType: number; data: Uint8Array }, ourAuth: Payload[]): void {
+  const tunnel = sa.tunnel!;
   if (hasNotify(payloads, NotifyType.INITIAL_CONTACT)) {
     for (const other of [...core.ikeSas.values()]) {
       if (other !== sa && other.state === 'established' && other.tunnel?.name === tunnel.name && other.remote.address === sa.remote.address) {
@@ -239,11 +270,10 @@ export function handleAuthRequest(core: IkeDaemonCore, sa: IkeSa, message: IkeMe
     }
   }
   established(core, sa, peerId);
-  const idr = localIdPayload(tunnel, 'r', sa.local.address);
-  const ourOctets = signedOctets({ prf: keys.suite.prf, realMessage: sa.initResponse!, peerNonce: sa.nonceI, skP: keys.skPr, idPayloadBody: idPayloadBody(idr) });
-  const response: Payload[] = [idr, { type: PayloadType.AUTH, method: AuthMethod.SHARED_KEY_MIC, data: computePskAuth(keys.suite.prf, psk, ourOctets) }];
+  const config = answerRoamingClient(core, sa, payloads, datagramIds);
+  const response: Payload[] = [...ourAuth, ...config.reply];
   // RFC 6023: an IKE_AUTH without SA/TS creates no CHILD_SA (childless), which is not a failure.
-  const outcome = findSa(payloads) ? negotiateFirstChild(core, sa, payloads, datagramIds, header.messageId) : undefined;
+  const outcome = !findSa(payloads) ? undefined : config.refusal ? refusedFirstChild(core, sa, config.refusal) : negotiateFirstChild(core, sa, config.payloads, datagramIds, header.messageId);
   if (outcome?.ok) response.push(...outcome.payloads);
   else if (outcome) response.push(outcome.notify);
   const remaining = Math.max(0, Math.round(((sa.expireAt ?? core.now) - core.now) / 1000));

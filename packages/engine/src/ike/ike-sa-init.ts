@@ -12,6 +12,7 @@
  *                  <-- SA KE Nr N(NATD_S) N(NATD_D) [N(FRAG_SUP)] N(MULT_AUTH)
  *   keys, NAT? -> move to the NAT-T port, then IKE_AUTH (ike-auth.ts)
  */
+import { initiatorInitCertificatePayloads, responderInitCertificatePayloads } from './certificate-auth.ts';
 import type { TunnelConfig } from '@tunnelscope/api';
 import {
   ExchangeType,
@@ -161,6 +162,7 @@ function sendInitRequest(core: IkeDaemonCore, sa: IkeSa, group: number, fresh: b
     ...natPayloads(sa.spiI, ZERO_SPI, sa.local, sa.remote),
   );
   if (core.options.fragmentMtu > 0) payloads.push(notifyPayload(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+  payloads.push(...initiatorInitCertificatePayloads(tunnel));
   sa.outstanding = undefined;
   core.clearTimer(`${sa.id}/retransmit`);
   sa.nextRequestId = 0;
@@ -408,6 +410,7 @@ export function handleInitRequest(core: IkeDaemonCore, datagram: Datagram, heade
     ...natPayloads(sa.spiI, sa.spiR, datagram.local, datagram.remote),
   ];
   if (sa.peerFragmentation) response.push(notifyPayload(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
+  response.push(...responderInitCertificatePayloads(core, tunnel, payloads));
   response.push(notifyPayload(NotifyType.MULTIPLE_AUTH_SUPPORTED));
   core.sendResponse(sa, header, response);
   if (nat.local || nat.remote) {

@@ -148,6 +148,12 @@ export interface IkeSa {
   peerIdWire?: { idType: number; data: Uint8Array };
   /** A failure has been reported for this negotiation (so a retransmit timeout doesn't report it again). */
   negotiationReported: boolean;
+  /** Tunnel address from a configuration payload: the one we leased to the peer (responder) or were given (initiator). */
+  virtualIp?: string;
+  /** Certificate IKE_AUTH parked until this verification answers (certificate-auth.ts). */
+  certVerificationRequestId?: string;
+  /** Subject DN of the peer's certificate once it verified. */
+  peerCertificateSubject?: string;
 }
 
 export interface FragmentReassembly {

@@ -56,6 +56,16 @@ describe('matchIdentity', () => {
     expect(withSan(id('email', 'a@b'), der).matched).toBe(false);
   });
 
+  it('compares DNs attribute by attribute, ignoring case, with "*" values', async () => {
+    const { encodeDistinguishedName } = await import('../ike/certificate-identity.ts');
+    const der: PeerIdentity = { idType: IdType.DER_ASN1_DN, data: encodeDistinguishedName('C=SE, O=Example, CN=gw')! };
+    expect(matchIdentity(id('dn', 'c=se,o=EXAMPLE,  cn=GW'), der)).toMatchObject({ matched: true, quality: 'perfect' });
+    expect(matchIdentity(id('dn', 'C=SE, O=Example, CN=*'), der)).toMatchObject({ matched: true, quality: 'wildcard' });
+    expect(matchIdentity(id('dn', 'C=SE, O=Example, CN=gw2'), der).matched).toBe(false);
+    expect(matchIdentity(id('dn', 'O=Example, C=SE, CN=gw'), der).matched).toBe(false);
+    expect(describePeerIdentity(der)).toBe('dn:C=SE, O=Example, CN=gw');
+  });
+
   it('describes received identities for traces', () => {
     expect(describePeerIdentity(ipv4(10, 0, 0, 1))).toBe('ipv4:10.0.0.1');
     expect(describePeerIdentity(fqdn('gw'))).toBe('fqdn:gw');

@@ -11,13 +11,16 @@
  *    ("*.example.com", "*@example.com"); "*" alone matches any value of
  *    that type.
  *  - keyid: the same bytes.
- *  - dn, and identities carried by a certificate (subjectAltName): the
- *    certificate module supplies comparators through
- *    `createIdentityMatcher({ dn, subjectAltName })`; selection takes the
- *    matcher as a parameter, so it does not change when they arrive.
+ *  - dn: attribute by attribute in order, values ignoring case, "*" a
+ *    wildcard value (matchDistinguishedName; replaceable through
+ *    `createIdentityMatcher({ dn })`).
+ *  - identities carried by a certificate (subjectAltName): IKE_AUTH builds
+ *    a matcher with `createIdentityMatcher({ subjectAltName })` from the
+ *    peer's CERT (certificate-auth.ts); selection takes the matcher as a
+ *    parameter.
  * The type must agree: an fqdn never matches an email or an address.
  */
-import { IdType } from '@tunnelscope/ike';
+import { IdType, formatDistinguishedName } from '@tunnelscope/ike';
 import type { IdentityType, TunnelIdentity } from '@tunnelscope/api';
 import { formatIpAddress, parseIpAddress } from '../config/ip-address.ts';
 
@@ -73,7 +76,7 @@ function bytesToBigint(bytes: Uint8Array): bigint {
   return value;
 }
 
-/** "fqdn:vpn.example.com", "ipv4:10.0.0.1", "keyid:0a0b", "dn:<DER, 87 bytes>" */
+/** "fqdn:vpn.example.com", "ipv4:10.0.0.1", "keyid:0a0b", "dn:C=SE, O=Example, CN=gw" ("dn:<DER, 87 bytes>" if it does not decode) */
 export function describePeerIdentity(identity: PeerIdentity): string {
   switch (identity.idType) {
     case IdType.IPV4_ADDR:
@@ -91,7 +94,7 @@ export function describePeerIdentity(identity: PeerIdentity): string {
     case IdType.KEY_ID:
       return `keyid:${bytesToHex(identity.data)}`;
     case IdType.DER_ASN1_DN:
-      return `dn:<DER, ${identity.data.length} bytes>`;
+      return `dn:${formatDistinguishedName(identity.data) || `<DER, ${identity.data.length} bytes>`}`;
     default:
       return `id-type-${identity.idType}:<${identity.data.length} bytes>`;
   }
@@ -142,6 +145,53 @@ function parseAddressForIdentity(text: string, family: 4 | 6): bigint | undefine
 
 const NO_MATCH = (reason: string): IdentityMatch => ({ matched: false, quality: 'none', reason });
 
+export /** "C=SE, O=Example, CN=gw" split into [type, value] pairs (`\,` escapes a comma). */
+function splitDistinguishedName(text: string): Array<[string, string]> | undefined {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\\' && i + 1 < text.length) {
+      current += text[++i];
+    } else if (ch === ',' || ch === '/') {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  const pairs: Array<[string, string]> = [];
+  for (const part of parts) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) return undefined;
+    pairs.push([part.slice(0, eq).trim(), part.slice(eq + 1).trim()]);
+  }
+  return pairs.length > 0 ? pairs : undefined;
+}
+
+/**
+ * A configured DN against a received DER_ASN1_DN, as strongSwan compares
+ * them: the same attributes in the same order, values equal ignoring case
+ * and surrounding blanks; a configured value "*" matches any value of its
+ * attribute (a wildcard match).
+ */
+export function matchDistinguishedName(configuredDn: string, receivedDer: Uint8Array): IdentityMatch {
+  const receivedText = formatDistinguishedName(receivedDer);
+  if (receivedText === undefined) return NO_MATCH(`received DN does not decode (${receivedDer.length} bytes)`);
+  const configured = splitDistinguishedName(configuredDn);
+  const received = splitDistinguishedName(receivedText);
+  if (!configured || !received) return NO_MATCH(`configured DN "${configuredDn}" does not parse`);
+  const equal = configured.length === received.length && configured.every(([type, value], i) => {
+    const [rType, rValue] = received[i]!;
+    return type.toUpperCase() === rType.toUpperCase() && (value === '*' || value.toLowerCase() === rValue.toLowerCase());
+  });
+  if (!equal) return NO_MATCH(`dn "${receivedText}" is not "${configuredDn}"`);
+  const wildcard = configured.some(([, value]) => value === '*');
+  return { matched: true, quality: wildcard ? 'wildcard' : 'perfect', reason: wildcard ? `dn "${receivedText}" matches "${configuredDn}"` : `dn "${receivedText}" equals the configured one` };
+}
+
 function matchString(configured: string, received: string, typeName: string): IdentityMatch {
   if (configured.toLowerCase() === received.toLowerCase()) {
     return { matched: true, quality: 'perfect', reason: `${typeName} "${received}" equals the configured one` };
@@ -188,8 +238,7 @@ export function createIdentityMatcher(extensions: IdentityMatcherExtensions = {}
           : NO_MATCH(`keyid ${receivedHex} is not ${configured.value.toLowerCase()}`);
       }
       case 'dn':
-        if (extensions.dn !== undefined) return extensions.dn(configured.value, received.data);
-        return NO_MATCH(`DN identities cannot be compared in this build (no DN matcher installed)`);
+        return (extensions.dn ?? matchDistinguishedName)(configured.value, received.data);
     }
   };
   return (configured, received) => {
@@ -199,5 +248,5 @@ export function createIdentityMatcher(extensions: IdentityMatcherExtensions = {}
   };
 }
 
-/** The matcher with the built-in rules only (no DN or certificate comparators). */
+/** The matcher with the built-in rules (DNs compared by matchDistinguishedName; no certificate subjectAltNames). */
 export const matchIdentity: IdentityMatcher = createIdentityMatcher();

@@ -3,11 +3,14 @@
  * IPC channel (see engine-host-protocol.ts). Started by engine-host.ts as
  * `ip netns exec <ns> node --import tsx engine-host-process.ts`, so its
  * sockets live in the test's namespace. Exits when the parent goes away.
+ * A config with engine.certificateDirectory gets a CertificateService over
+ * that directory (loaded before the gateway starts, reloaded on applyConfig).
  */
-import { IkeGateway, udpTransportForConfig } from '@tunnelscope/engine';
+import { CertificateService, IkeGateway, systemClock, udpTransportForConfig } from '@tunnelscope/engine';
 import type { EngineHostCall, EngineHostMessage, EngineHostMethods } from './engine-host-protocol.ts';
 
 let gateway: IkeGateway | undefined;
+let certificates: CertificateService | undefined;
 let unsubscribe: (() => void) | undefined;
 let generation = 0;
 
@@ -25,7 +28,23 @@ async function stopGateway(): Promise<void> {
   unsubscribe = undefined;
   const old = gateway;
   gateway = undefined;
+  certificates = undefined;
   await old?.stop();
+}
+
+/**
+ * The certificate store for `config` (undefined when it names no certificate
+ * directory); its events (store problems, CRL fetches, cache changes) go to
+ * the parent as gateway `mine`'s.
+ */
+async function certificatesFor(config: Parameters<EngineHostMethods['start']>[0], mine: number): Promise<CertificateService | undefined> {
+  const directory = config.engine.certificateDirectory ?? '';
+  if (directory === '') return undefined;
+  const service = new CertificateService({ directory, clock: systemClock, timeZone: config.timeZone, dnsServers: config.dnsServers });
+  service.subscribe((event) => send({ kind: 'event', generation: mine, event }));
+  service.applyConfig(config);
+  await service.load();
+  return service;
 }
 
 type Handlers = { [K in keyof EngineHostMethods]: (...args: Parameters<EngineHostMethods[K]>) => ReturnType<EngineHostMethods[K]> | Promise<ReturnType<EngineHostMethods[K]>> };
@@ -36,7 +55,8 @@ const handlers: Handlers = {
     generation += 1;
     const mine = generation;
     const transport = udpTransportForConfig(config);
-    const next = new IkeGateway({ config, transport });
+    certificates = await certificatesFor(config, mine);
+    const next = new IkeGateway({ config, transport, ...(certificates ? { certificates } : {}) });
     next.snoop.setMode(snoop);
     unsubscribe = next.subscribe((event) => send({ kind: 'event', generation: mine, event }));
     await next.start();
@@ -52,7 +72,14 @@ const handlers: Handlers = {
   rekeyChildSa: (id) => current().rekeyChildSa(id),
   deleteIkeSa: (id) => current().deleteIkeSa(id),
   deleteChildSa: (id) => current().deleteChildSa(id),
-  applyConfig: (config) => current().applyConfig(config),
+  async applyConfig(config) {
+    const result = current().applyConfig(config);
+    if (result.ok && certificates) {
+      certificates.applyConfig(config);
+      await certificates.load();
+    }
+    return result;
+  },
   listIkeSas: () => current().listIkeSas(),
   listChildSas: () => current().listChildSas(),
   stats: () => current().stats(),
