@@ -1,4 +1,4 @@
-/** Timeline, statistics and the honest pending pages render real (or no) data; screenshots for the README. */
+/** Timeline and statistics render real (or no) data; screenshots for the README. (Flows and Certificates: flows.spec.ts, certificates.spec.ts.) */
 import { expect, logIn, saveScreenshot, test } from './support/fixtures.ts';
 import { ensureLoopUp } from './support/gateway-actions.ts';
 
@@ -17,13 +17,4 @@ test('statistics render the counter history or say there is none yet', async ({ 
   await expect(page.getByTestId('stats')).toBeVisible();
   await expect(page.locator('.recharts-wrapper, .no-data').first()).toBeVisible();
   await saveScreenshot(page, 'stats');
-});
-
-test('pending views say so instead of showing invented data', async ({ page, server }) => {
-  await logIn(page, server, server.admin);
-  for (const view of ['certificates', 'flows']) {
-    await page.goto(`${server.url}${view}`);
-    await expect(page.getByTestId('pending-feature')).toContainText('arrives with its issue');
-  }
-  await saveScreenshot(page, 'pending-view');
 });

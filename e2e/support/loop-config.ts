@@ -20,7 +20,7 @@ export function loopbackGatewayConfig({ ikePort, natTPort }: LoopConfigOptions):
     timeZone: 'UTC',
     interfaces: [
       { name: 'ext', addresses: ['127.0.0.1/8'] },
-      { name: 'core', addresses: ['192.168.10.1/24'] },
+      { name: 'int', addresses: ['192.168.10.1/24'] },
     ],
     ipRules: [
       {

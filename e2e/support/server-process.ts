@@ -51,12 +51,12 @@ async function udpPortFree(address: string, port: number): Promise<boolean> {
   });
 }
 
-/** Two consecutive UDP ports free on 127.0.0.1-4. */
-export async function freeIkePorts(): Promise<{ ikePort: number; natTPort: number }> {
+/** Two consecutive UDP ports free on every one of `addresses` (default: 127.0.0.1-4, the loop config's). */
+export async function freeIkePorts(addresses: readonly string[] = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']): Promise<{ ikePort: number; natTPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const ikePort = 20_000 + Math.floor(Math.random() * 20_000) * 2;
     let free = true;
-    for (const address of ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4']) {
+    for (const address of addresses) {
       if (!(await udpPortFree(address, ikePort)) || !(await udpPortFree(address, ikePort + 1))) free = false;
     }
     if (free) return { ikePort, natTPort: ikePort + 1 };
@@ -108,12 +108,14 @@ export interface StartServerOptions {
    * at a time on a machine.
    */
   lab?: 'none' | 'demo';
+  /** With lab 'none': this gateway config instead of the loopback one (the caller picks its ports). */
+  gatewayConfig?: Record<string, unknown>;
 }
 
 /** Where the demo lab's local gateway listens (packages/lab DEFAULT_LAB_ADDRESSING). */
 const DEMO_LAB_LOCAL = { address: '127.0.1.1', ikePort: 10_500, natTPort: 14_500 } as const;
 
-async function serverArguments(dataDir: string, lab: 'none' | 'demo'): Promise<string[]> {
+async function serverArguments(dataDir: string, lab: 'none' | 'demo', gatewayConfig?: Record<string, unknown>): Promise<string[]> {
   const common = ['--import', 'tsx', 'apps/server/src/main.ts', '--data-dir', dataDir, '--http-port', '0'];
   if (lab === 'demo') {
     for (const port of [DEMO_LAB_LOCAL.ikePort, DEMO_LAB_LOCAL.natTPort]) {
@@ -124,7 +126,7 @@ async function serverArguments(dataDir: string, lab: 'none' | 'demo'): Promise<s
     return common;
   }
   const configPath = path.join(dataDir, 'gateway.json');
-  writeFileSync(configPath, JSON.stringify(loopbackGatewayConfig(await freeIkePorts()), null, 2));
+  writeFileSync(configPath, JSON.stringify(gatewayConfig ?? loopbackGatewayConfig(await freeIkePorts()), null, 2));
   return [...common, '--config', configPath, '--no-lab'];
 }
 
@@ -133,7 +135,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tunnelscope-e2e-'));
   let args: string[];
   try {
-    args = await serverArguments(dataDir, options.lab ?? 'none');
+    args = await serverArguments(dataDir, options.lab ?? 'none', options.gatewayConfig);
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -1,7 +1,8 @@
 /**
  * The seed's commands against a running server, with the seed's output:
  *
- *   tunnelscope ike -stat | ike -certshow [-verbose] | flow -show [...]   one-shot, via POST /api/v1/cli
+ *   tunnelscope ike -stat | ike -certshow [-verbose] | ike -certflush | flow -show [...] | ping ADDR
+ *                                                                         one-shot, via POST /api/v1/cli
  *   tunnelscope ike -snoop -brief|-full [-peer=ADDR]                      streams until interrupted
  *   tunnelscope ike -snoop -off
  *
@@ -17,7 +18,11 @@ export const REMOTE_USAGE = `usage: tunnelscope [--server URL] [--token TOKEN] <
   ike -snoop -brief|-full       stream IKE messages until Ctrl-C (add -peer=ADDR to filter)
   ike -snoop -off               stop the engine's snoop
   ike -certshow [-verbose]      certificate cache
-  flow -show [-verbose] [...]   flow table
+  ike -certflush                empty the certificate cache (operator token)
+  flow -show [-verbose] [...]   flow table; filters combine: -destiface= -srciface=
+                                -proto= -srcip= -destip= -srcport= -destport=
+  ping ADDR [-count=N] [-srcip=ADDR]
+                                ping through the tunnel (operator token)
 
 The server is TUNNELSCOPE_URL (default http://127.0.0.1:8470); the token is
 TUNNELSCOPE_TOKEN or --token (pnpm tunnelscope token create --role viewer).`;

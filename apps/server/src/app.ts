@@ -13,7 +13,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AlertService } from './services/alerts.ts';
 import { AuditLog } from './services/audit-log.ts';
 import { AuthService } from './services/auth-service.ts';
+import { CertificateExpiryWatch } from './services/certificate-expiry.ts';
+import { CertificateOperations } from './services/certificate-operations.ts';
 import { ConfigService } from './services/config-service.ts';
+import { DataPlaneService } from './services/data-plane-service.ts';
 import { DEFAULT_RECORDER_OPTIONS, EventRecorder, type RecorderOptions } from './services/event-recorder.ts';
 import { DEFAULT_RETENTION, Housekeeping } from './services/housekeeping.ts';
 import { KeyCaptureService } from './services/key-capture.ts';
@@ -77,7 +80,7 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
     logger: {
       level: options.logLevel ?? 'info',
       ...(options.logStream ? { stream: options.logStream } : {}),
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.psk'], censor: '[redacted]' },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.psk', 'body.privateKey'], censor: '[redacted]' },
       hooks: { streamWrite: (line: string) => guard.scrub(line) },
     },
     bodyLimit: 4 * 1024 * 1024,
@@ -92,6 +95,7 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
     log.error({ err }, 'event history write failed'),
   );
   const hub = new StreamHub(recorder, () => gateway.stats(), { ...DEFAULT_STREAM_OPTIONS, ...options.stream });
+  const alerts = new AlertService(store, recorder, auditLog, (err, where) => log.warn({ err, where }, 'alert delivery failed'));
   const services: AppServices = {
     gateway,
     store,
@@ -101,10 +105,13 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
     configService: new ConfigService(gateway, store, guard, auditLog, recorder),
     recorder,
     hub,
-    alerts: new AlertService(store, recorder, auditLog, (err, where) => log.warn({ err, where }, 'alert delivery failed')),
+    alerts,
     keyCapture: new KeyCaptureService(store, gateway, auditLog),
     metrics: new Metrics(gateway, hub, recorder),
     operations: new Operations(gateway, auditLog, guard),
+    dataPlane: new DataPlaneService(gateway, auditLog),
+    certificates: new CertificateOperations(gateway, auditLog, guard),
+    certificateExpiry: new CertificateExpiryWatch(gateway, alerts, (err) => log.warn({ err }, 'certificate expiry check failed')),
     snoopHistory: new SnoopHistory(store, recorder, gateway, guard),
     lab: options.lab,
     startedAt: Date.now(),
@@ -112,6 +119,8 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
   };
   recorder.observe((event) => services.metrics.observe(event));
   recorder.observe((event) => services.alerts.observe(event));
+  const certificateExpiry = services.certificateExpiry;
+  recorder.observe((event) => certificateExpiry.observe(event));
   const housekeeping = new Housekeeping(
     store,
     recorder,
@@ -144,6 +153,7 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
     hub.start();
     housekeeping.start();
     services.keyCapture.start();
+    certificateExpiry.start();
     if (options.lab) await options.lab.start();
     await app.ready();
   } catch (err) {
@@ -153,6 +163,7 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
     hub.stop();
     housekeeping.stop();
     services.keyCapture.stop();
+    certificateExpiry.stop();
     await app.close().catch(() => undefined);
     store.close();
     throw err;
@@ -178,6 +189,7 @@ export async function createServer(options: ServerOptions): Promise<TunnelscopeS
       unsubscribe?.();
       housekeeping.stop();
       services.keyCapture.stop();
+      certificateExpiry.stop();
       hub.stop();
       services.alerts.close();
       await app.close();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type TunnelscopeServer } from './app.ts';
 import { configFormatForPath, parseConfigText } from './engine-api.ts';
+import { createCertificateService } from './engine-api.ts';
 import { EngineGateway } from './plugins/app/engine-gateway.ts';
 import type { LabPort } from './plugins/app/lab-port.ts';
 import { resolveStartOptions, StartOptionsError } from './start-options.ts';
@@ -46,7 +47,15 @@ async function main(): Promise<void> {
   // peers and the lab stays off unless asked for with TUNNELSCOPE_LAB=1.
   const withLab = options.lab && (!options.configPath || process.env['TUNNELSCOPE_LAB'] === '1');
   const demoLab: Lab | undefined = withLab ? createLab() : undefined;
-  const gateway = new EngineGateway();
+  // The lab's CA server, DNS server and PKI (certificate scenarios) start before its config is taken.
+  if (demoLab) {
+    try {
+      await demoLab.prepare();
+    } catch (err) {
+      fail(`cannot start the demo lab's certificate infrastructure (CA and DNS servers on loopback): ${(err as Error).message}`);
+    }
+  }
+  const gateway = new EngineGateway({ dataDir: options.dataDir, createCertificates: createCertificateService });
   const labPort: LabPort | undefined = demoLab ? labHostPort(demoLab) : undefined;
   const detachLab = demoLab?.attachLocalGateway(gateway);
   let server: TunnelscopeServer;
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
     detachLab?.();
-    void server.close().then(
+    void Promise.all([server.close(), demoLab?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -6,7 +6,8 @@
  *     --> range checked (from <= to, at most 7 days)  --(bad)--> 400 naming the field
  *     --> tunnel in the running engine                --(no)---> 404
  *     --> recorder flushed --> redacted config + version, current findings (tunnel),
- *         events and datagrams of the tunnel or its peer(s) in the range, `ike -stat` now
+ *         events and datagrams of the tunnel or its peer(s) in the range, `ike -stat` now,
+ *         flow table (`flow -show -verbose`), data-plane counters, certificate cache (no keys)
  *     --> every text file through the secret guard --> tar --> audit `support.bundle.export`
  *
  * The peers are the tunnel's configured remote endpoint (unless it is a
@@ -20,6 +21,7 @@ import {
   SUPPORT_BUNDLE_MAX_RANGE_MS,
   type FieldError,
   type FindingList,
+  type FlowView,
   type StoredEvent,
   type SupportBundleFileName,
   type SupportBundleQuery,
@@ -28,7 +30,8 @@ import {
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { writePcap } from '../ike-tools.ts';
 import { storedDatagramToUdp } from './snoop-history.ts';
-import type { GatewayPort } from '../plugins/app/gateway-port.ts';
+import { GatewayActionError, type GatewayPort } from '../plugins/app/gateway-port.ts';
+import { formatFlowPageText } from './data-plane-service.ts';
 import type { DatagramRow } from '../store/event-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { Actor } from './actor.ts';
@@ -43,6 +46,8 @@ import { PCAP_MAX_DATAGRAMS } from './snoop-history.ts';
 export const SUPPORT_BUNDLE_MAX_EVENTS = 100_000;
 /** At most this many datagrams go into snoop.txt and capture.pcap (the newest of the range). */
 export const SUPPORT_BUNDLE_MAX_DATAGRAMS = PCAP_MAX_DATAGRAMS;
+/** At most this many flows go into flows.txt. */
+export const SUPPORT_BUNDLE_MAX_FLOWS = 10_000;
 
 export interface SupportBundleDeps {
   gateway: GatewayPort;
@@ -113,6 +118,9 @@ export class SupportBundleService {
       // Binary: raw IKE datagrams as they crossed the socket (encrypted payloads stay encrypted).
       'capture.pcap': writePcap(datagrams.items.map(storedDatagramToUdp)),
       'stats.txt': text(statsText.endsWith('\n') ? statsText : statsText + '\n'),
+      'flows.txt': text(this.flowsText()),
+      'dataplane.json': text(JSON.stringify(this.dataPlaneState(), null, 2) + '\n'),
+      'certificates.json': text(JSON.stringify(this.certificateState(), null, 2) + '\n'),
     };
     const bytes = writeTar(
       SUPPORT_BUNDLE_FILES.map((file) => ({ name: file.name, data: contents[file.name] })),
@@ -129,6 +137,40 @@ export class SupportBundleService {
       truncated: events.truncated || datagrams.truncated,
     });
     return { filename: bundleFilename(tunnel.name, range), bytes, counts };
+  }
+
+  /** `flow -show -verbose` of the whole flow table (paged through, capped), or why there is none. */
+  private flowsText(): string {
+    return whenAvailable(
+      () => {
+        const flows: FlowView[] = [];
+        let total = 0;
+        for (let offset = 0; offset < SUPPORT_BUNDLE_MAX_FLOWS; offset += 1000) {
+          const page = this.deps.gateway.listFlows({ offset, limit: 1000 });
+          total = page.total;
+          flows.push(...page.flows);
+          if (page.flows.length < 1000) break;
+        }
+        const note = total > flows.length ? `\n(${total - flows.length} more flows not included)` : '';
+        return `${formatFlowPageText(flows, true)}${note}\n`;
+      },
+      (reason) => `flow table unavailable: ${reason}\n`,
+    );
+  }
+
+  private dataPlaneState(): unknown {
+    return whenAvailable<unknown>(
+      () => ({ counters: this.deps.gateway.dataPlaneCounters(), interfaces: this.deps.gateway.dataPlaneInterfaces() }),
+      (reason) => ({ unavailable: reason }),
+    );
+  }
+
+  /** The cache and the directory listing as the API shows them: summaries, PEM of public certificates, `hasKey` flags; no key material. */
+  private certificateState(): unknown {
+    return whenAvailable<unknown>(
+      () => ({ cache: this.deps.gateway.certificateCache(), store: this.deps.gateway.certificateStore() }),
+      (reason) => ({ unavailable: reason }),
+    );
   }
 
   /** The current findings of the tunnel; none (with the reason) when diagnosis cannot read the config. */
@@ -161,6 +203,16 @@ export class SupportBundleService {
       ...peers.map((peer) => repo.queryDatagrams({ peer, from: range.from, to: range.to, limit })),
     ];
     return newestById(batches, SUPPORT_BUNDLE_MAX_DATAGRAMS);
+  }
+}
+
+/** The value, or the fallback with the reason when the engine (or the subsystem) is not running. */
+function whenAvailable<T>(read: () => T, unavailable: (reason: string) => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof GatewayActionError && err.kind === 'unavailable') return unavailable(err.message);
+    throw err;
   }
 }
 

@@ -29,7 +29,7 @@ import {
   type StepEvaluation,
   type Wizard,
 } from '@tunnelscope/diagnosis';
-import type { WizardList, WizardRun, WizardRunCreateBody, WizardRunStep } from '../contract.ts';
+import type { FlowQuery, PingResult, TraceRequest, WizardList, WizardRun, WizardRunCreateBody, WizardRunStep } from '../contract.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { GatewayActionError, type GatewayEvent, type GatewayPort } from '../plugins/app/gateway-port.ts';
 import type { LabControl } from '../plugins/app/lab-port.ts';
@@ -82,6 +82,8 @@ interface RunState {
   createdBy: string;
   touchedAt: number;
   steps: StepState[];
+  /** Pings this run's steps ran (handed to the evaluators). */
+  pings: Array<{ at: number; tunnel: string; result: PingResult }>;
 }
 
 /** How far before a step's start events are read to attribute the step's own events to tunnels. */
@@ -158,6 +160,7 @@ export class WizardRuns {
       createdBy: actor.name,
       touchedAt: now,
       steps: instantiateWizard(wizard, withPeer, tunnelName).map((step) => ({ step, startedAt: null, startedBy: null, performed: null, streamed: 'not-started' })),
+      pings: [],
     };
     this.forgetOldRuns();
     this.runs.set(run.id, run);
@@ -256,7 +259,65 @@ export class WizardRuns {
         return { done: false, message: `Test the key ${peer} believes it uses: POST /api/v1/diagnose/test-psk {"tunnel": "${action.tunnel}", "psk": {...}} (the key is neither stored nor echoed).` };
       case 'generate-peer-config':
         return { done: true, message: `swanctl.conf for ${peer}: GET /api/v1/diagnose/swanctl/${encodeURIComponent(action.tunnel)}` };
+      case 'ping':
+        return this.pingThroughTunnel(actor, run, action.tunnel, action.to);
+      case 'check-certificates':
+        this.deps.gateway.certificateCache();
+        return { done: true, message: `read the certificate cache and directory (${action.check})` };
+      case 'flush-certificates': {
+        const flushed = this.deps.gateway.flushCertificates();
+        this.deps.auditLog.record(actor, 'certificates.flush', 'certificate_cache', { ...flushed, wizard: run.wizard.id });
+        return { done: true, message: `ike -certflush: ${flushed.flushedCertificates} certificate(s) and ${flushed.flushedCrls} CRL(s) removed; the next negotiation refetches` };
+      }
+      case 'trace-management':
+        this.deps.gateway.dataPlaneInterfaces();
+        return { done: true, message: 'traced against the running routes and rules' };
     }
+  }
+
+  /**
+   * Pings a host behind the peer from a simulated host behind us (the
+   * tunnel's keep-alive addresses when set, else the first configured hosts
+   * on each side). Pinging our gateway from behind the peer is the peer's side to run.
+   */
+  private async pingThroughTunnel(actor: Actor, run: RunState, tunnelName: string, to: 'gateway' | 'peer-network'): Promise<Performed> {
+    if (to === 'gateway') {
+      return { done: false, message: `From a host behind ${run.peer ?? 'the peer'}, ping this gateway's address on its core side through "${tunnelName}"; this step verifies from the flows and drops that follow.` };
+    }
+    const { config } = this.deps.diagnosis.currentConfig();
+    const tunnel = config.tunnels.find((t) => t.name === tunnelName);
+    if (!tunnel) return { done: false, message: `no tunnel named ${tunnelName}` };
+    const keepAlive = tunnel.keepAlive;
+    const source = keepAlive.sourceAddress || undefined;
+    const destination = keepAlive.destinationAddress || undefined;
+    if (!destination) {
+      return { done: false, message: `"${tunnelName}" names no address behind ${run.peer ?? 'the peer'} (keepAlive.destinationAddress): run "ping <address>" in the console` };
+    }
+    const result = await this.deps.gateway.ping({ destination, ...(source ? { source } : {}), count: 4 });
+    run.pings.push({ at: this.now(), tunnel: tunnelName, result });
+    this.deps.auditLog.record(actor, 'dataplane.ping', `address:${destination}`, { source: result.source, sent: result.sent, received: result.received, wizard: run.wizard.id });
+    return { done: true, message: `ping ${result.source} -> ${destination}: ${result.received}/${result.sent} answered` };
+  }
+
+  /** What the step evaluators may read of the running gateway (absent parts: the engine does not run them). */
+  private liveInputs(run: RunState): NonNullable<Parameters<typeof evaluateWizardStep>[2]['live']> {
+    const gateway = this.deps.gateway;
+    const available = (read: () => unknown): boolean => {
+      try {
+        read();
+        return true;
+      } catch (err) {
+        if (err instanceof GatewayActionError) return false;
+        throw err;
+      }
+    };
+    return {
+      pings: run.pings,
+      ...(available(() => gateway.dataPlaneCounters())
+        ? { dataPlane: { listFlows: (query: FlowQuery) => gateway.listFlows(query), trace: (request: TraceRequest) => gateway.trace(request) } }
+        : {}),
+      ...(available(() => gateway.certificateStore()) ? { certificates: { cache: () => gateway.certificateCache(), store: () => gateway.certificateStore() } } : {}),
+    };
   }
 
   private view(run: RunState): WizardRun {
@@ -303,13 +364,14 @@ export class WizardRuns {
     const earliest = Math.min(...run.steps.map((s) => s.startedAt ?? Number.POSITIVE_INFINITY)) - ATTRIBUTION_LOOKBACK_MS;
     const all = this.deps.diagnosis.window.read(earliest).events;
     const saState = this.deps.diagnosis.saState();
+    const live = this.liveInputs(run);
     return run.steps.map((state) => {
       if (state.startedAt === null) return undefined;
       // Events before the step only attribute the later ones (which tunnel an IKE SA belongs to): a bounded look back does.
       const from = state.startedAt - ATTRIBUTION_LOOKBACK_MS;
       const events = toDiagnosisEvents(all.filter((e) => e.time >= from));
       try {
-        return evaluateWizardStep(run.wizard.id, state.step.id, { config, tunnel: run.tunnel, stepStartedAt: state.startedAt, events, now, saState });
+        return evaluateWizardStep(run.wizard.id, state.step.id, { config, tunnel: run.tunnel, stepStartedAt: state.startedAt, events, now, saState, live });
       } catch (err) {
         throw new ApiError('internal', 'wizard step evaluation failed', undefined, err);
       }

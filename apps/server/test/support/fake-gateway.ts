@@ -13,10 +13,34 @@ import {
   type GatewayEvent,
   type GatewayListener,
   type GatewayPort,
+  type CertificateUploadResult,
   type PskTestResult,
 } from '../../src/plugins/app/gateway-port.ts';
+import type { EngineCertificates, EngineDataPlane } from '../../src/engine-api.ts';
 import type { IkeSaKeyEntry } from '../../src/ike-tools.ts';
-import type { ChildSaView, FieldError, IkeSaView, IkeStatCounters, SnoopSettings, TunnelStatusView } from '../../src/contract.ts';
+import type {
+  CertificateCacheView,
+  CertificateDetail,
+  CertificateFlushResult,
+  CertificateStoreView,
+  CertificateUpload,
+  ChildSaView,
+  CrlView,
+  DataPlaneCounters,
+  FieldError,
+  FlowPage,
+  FlowQuery,
+  FlowView,
+  IkeSaView,
+  IkeStatCounters,
+  InterfaceView,
+  PingRequest,
+  PingResult,
+  SnoopSettings,
+  TraceRequest,
+  TraceResult,
+  TunnelStatusView,
+} from '../../src/contract.ts';
 import { emptyIkeStatCounters, formatIkeStatTable } from '@tunnelscope/engine';
 
 export const REDACTED = '<redacted>';
@@ -58,6 +82,9 @@ export class FakeGateway implements GatewayPort {
   applyFails = false;
   sessionKeys?: (tunnel: string) => IkeSaKeyEntry[];
   now: () => number = Date.now;
+  /** A data plane / certificate subsystem a test plugs in; absent, their routes answer 503 as without the engine. */
+  dataPlane: EngineDataPlane | undefined;
+  certificates: EngineCertificates | undefined;
 
   async start(): Promise<void> {
     this.isRunning = true;
@@ -245,6 +272,53 @@ export class FakeGateway implements GatewayPort {
     const t = this.tunnels().find((x) => x.name === tunnel);
     if (!t) throw new GatewayActionError('not_found', `no tunnel ${tunnel}`);
     return psk.value === t.auth.psk?.value ? { result: 'match', detail: 'the key produces the AUTH the peer sent' } : { result: 'mismatch', detail: 'the AUTH differs' };
+  }
+
+  listFlows(query: FlowQuery): FlowPage {
+    return this.requireDataPlane().listFlows(query);
+  }
+  getFlow(id: string): FlowView | undefined {
+    return this.requireDataPlane()
+      .listFlows({ limit: 1000 })
+      .flows.find((f) => f.id === id);
+  }
+  trace(request: TraceRequest): TraceResult {
+    return this.requireDataPlane().trace(request);
+  }
+  async ping(request: PingRequest): Promise<PingResult> {
+    return this.requireDataPlane().ping(request);
+  }
+  dataPlaneInterfaces(): InterfaceView[] {
+    return this.requireDataPlane().interfaces();
+  }
+  dataPlaneCounters(): DataPlaneCounters {
+    return this.requireDataPlane().counters();
+  }
+  certificateCache(): CertificateCacheView {
+    return this.requireCertificates().cache();
+  }
+  certificateDetail(id: string): CertificateDetail | undefined {
+    return this.requireCertificates().detail(id);
+  }
+  flushCertificates(): CertificateFlushResult {
+    return this.requireCertificates().flush();
+  }
+  certificateStore(): CertificateStoreView {
+    return this.requireCertificates().store();
+  }
+  async uploadCertificate(upload: CertificateUpload): Promise<CertificateUploadResult> {
+    return this.requireCertificates().upload(upload);
+  }
+  crls(): CrlView[] {
+    return this.requireCertificates().cache().crls;
+  }
+  private requireDataPlane(): EngineDataPlane {
+    if (!this.dataPlane) throw new GatewayActionError('unavailable', 'the engine is not running');
+    return this.dataPlane;
+  }
+  private requireCertificates(): EngineCertificates {
+    if (!this.certificates) throw new GatewayActionError('unavailable', 'the engine is not running');
+    return this.certificates;
   }
 
   // Test drivers.

@@ -14,8 +14,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/stats', label: 'Statistics', shortcut: 'i' },
   { path: '/console', label: 'Console', shortcut: 'c' },
   { path: '/config', label: 'Config', shortcut: 'f' },
-  { path: '/certificates', label: 'Certificates', shortcut: 'e', pending: true },
-  { path: '/flows', label: 'Flows', shortcut: 'w', pending: true },
+  { path: '/certificates', label: 'Certificates', shortcut: 'e' },
+  { path: '/flows', label: 'Flows', shortcut: 'w' },
   { path: '/diagnose', label: 'Diagnose', shortcut: 'd' },
   { path: '/lab', label: 'Lab', shortcut: 'l' },
 ];

@@ -1,4 +1,4 @@
-/** Alerts (tunnel down, flapping) to syslog (RFC 5424 over UDP, loopback only) and to webhooks. */
+/** Alerts (tunnel down, flapping, certificate and CRL expiry) to syslog (RFC 5424 over UDP, loopback only) and to webhooks. */
 import { Type, type Static } from '@sinclair/typebox';
 
 export const AlertConfig = Type.Object(
@@ -25,12 +25,31 @@ export const AlertConfig = Type.Object(
       },
       { additionalProperties: false },
     ),
+    certificateExpiry: Type.Optional(
+      Type.Object(
+        {
+          days: Type.Integer({
+            minimum: 1,
+            maximum: 365,
+            description: "Alert when a local, CA or cached certificate's notAfter, or a CRL's nextUpdate, is this close or past (default 14).",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type AlertConfig = Static<typeof AlertConfig>;
 
-export const AlertKind = Type.Union([Type.Literal('tunnel_down'), Type.Literal('tunnel_up'), Type.Literal('flapping'), Type.Literal('test')]);
+export const AlertKind = Type.Union([
+  Type.Literal('tunnel_down'),
+  Type.Literal('tunnel_up'),
+  Type.Literal('flapping'),
+  Type.Literal('test'),
+  Type.Literal('certificate_expiry'),
+  Type.Literal('crl_expiry'),
+]);
 export type AlertKind = Static<typeof AlertKind>;
 
 export const Alert = Type.Object({

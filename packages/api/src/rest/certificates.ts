@@ -118,3 +118,8 @@ export const CertificateUpload = Type.Object(
   { additionalProperties: false },
 );
 export type CertificateUpload = Static<typeof CertificateUpload>;
+
+export const CertificateIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'SHA-256 fingerprint, hex' }) });
+
+export const CrlList = Type.Object({ time: Type.Number(), items: Type.Array(CrlView) });
+export type CrlList = Static<typeof CrlList>;

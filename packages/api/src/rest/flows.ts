@@ -74,6 +74,27 @@ export const FlowQuery = Type.Object(
 );
 export type FlowQuery = Static<typeof FlowQuery>;
 
+/** GET /flows: the FlowQuery plus presentation switches (not passed to the data plane). */
+export const FlowListQuery = Type.Object(
+  {
+    ...FlowQuery.properties,
+    text: Type.Optional(
+      Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+        description: '1: add the `flow -show` text of the page',
+      }),
+    ),
+    verbose: Type.Optional(
+      Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+        description: 'With text=1: the `flow -show -verbose` layout (reverse flows, interface numbers)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FlowListQuery = Static<typeof FlowListQuery>;
+
+export const FlowIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
 export const FlowPage = Type.Object({
   time: Type.Number({ description: 'Engine clock when the page was read' }),
   total: Type.Integer({ description: 'Flows matching the filter' }),

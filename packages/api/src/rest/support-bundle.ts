@@ -23,6 +23,9 @@ export const SUPPORT_BUNDLE_FILES = [
   { name: 'snoop.txt', description: 'Brief snoop line of every stored datagram of the tunnel and its peer in the range, oldest first' },
   { name: 'capture.pcap', description: 'The same datagrams as a pcap file (nanosecond, LINKTYPE_RAW)' },
   { name: 'stats.txt', description: 'The `ike -stat` table at the time the bundle was made' },
+  { name: 'flows.txt', description: 'The flow table as `flow -show -verbose` prints it, at the time the bundle was made (at most 10,000 flows)' },
+  { name: 'dataplane.json', description: 'Data-plane counters (drops by reason, ESP errors, keep-alive) and interfaces at the time the bundle was made' },
+  { name: 'certificates.json', description: 'The certificate cache (certificates, CRLs) and the certificate directory; public data only, never a private key' },
 ] as const;
 
 export type SupportBundleFileName = (typeof SUPPORT_BUNDLE_FILES)[number]['name'];

@@ -14,9 +14,13 @@
  * the pair (engineRun, engine datagram id) is what an event's cited ids mean.
  *
  * The engine's datagram store is in memory and bounded; the server persists
- * each datagram as soon as it appears there. Not provided by the engine yet:
- * certificate cache and flow table for the CLI; commands for them say they
- * are not available.
+ * each datagram as soon as it appears there.
+ *
+ *   first applyConfig --> CertificateService(certificate directory: config.engine.certificateDirectory,
+ *                         else <dataDir>/certificates) --> load --> handed to every IkeGateway
+ *   REST / console --> engine.dataPlane (flows, trace, ping, interfaces, counters)
+ *                  --> certificate service (cache, detail, flush, store, upload, CRLs)
+ *   no engine / no such subsystem --> GatewayActionError 'unavailable' (503)
  *
  *   sessionKeys(tunnel) --first call--> engine.setKeyCapture(tunnel, on)
  *   engine.onSessionKeys (live SAs at once, then each new/rekeyed one) --> per-tunnel buffer
@@ -28,9 +32,32 @@
  * travel through `subscribe` (events, datagrams).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { GatewayConfig as EngineConfig } from '@tunnelscope/api';
 import { decodeMessage, describeMessageText, renderDescription, type MessageDescription } from '@tunnelscope/ike';
-import type { ChildSaView, IkeSaView, IkeStatCounters, SnoopSettings, TunnelStatusView } from '../../contract.ts';
+import type {
+  CertificateCacheView,
+  CertificateDetail,
+  CertificateFlushResult,
+  CertificateStoreView,
+  CertificateUpload,
+  ChildSaView,
+  CrlView,
+  DataPlaneCounters,
+  FlowPage,
+  FlowQuery,
+  FlowView,
+  IkeSaView,
+  IkeStatCounters,
+  InterfaceView,
+  PingRequest,
+  PingResult,
+  SnoopSettings,
+  TraceRequest,
+  TraceResult,
+  TunnelStatusView,
+} from '../../contract.ts';
 import {
   emptyIkeStatCounters,
   formatIkeStatTable,
@@ -41,6 +68,10 @@ import {
   runCommand,
   UdpTransport,
   validateConfig,
+  type CertificatePort,
+  type CliContext,
+  type DataPlaneFactory,
+  type EngineDataPlane,
   type EngineGatewayEvent,
   type StoredDatagram,
 } from '../../engine-api.ts';
@@ -54,6 +85,7 @@ import {
   type GatewayEvent,
   type GatewayListener,
   type GatewayPort,
+  type CertificateUploadResult,
   type PskTestResult,
 } from './gateway-port.ts';
 
@@ -65,6 +97,21 @@ const EXCHANGES: Record<number, string> = { 34: 'IKE_SA_INIT', 35: 'IKE_AUTH', 3
 const ERROR_NOTIFY_BY_SHORT = new Map(
   [...NOTIFY_SHORT_NAMES].filter(([type]) => type < 16384).map(([type, short]) => [short, NOTIFY_NAMES.get(type) ?? short]),
 );
+
+/** Flows read per page while looking one up by id (the DataPlanePort pages at most 1000). */
+const FLOW_SCAN_PAGE = 1000;
+
+export interface EngineGatewayOptions {
+  /** The server's data directory: certificates live in `<dataDir>/certificates` unless the config names a directory. */
+  dataDir?: string;
+  /**
+   * Makes the engine's certificate subsystem for a certificate directory
+   * ('' = none). Absent: the engine runs without one (certificate routes answer 503).
+   */
+  createCertificates?: (config: EngineConfig, directory: string) => CertificatePort;
+  /** Builds each engine's data plane (default: the engine's own). */
+  dataPlane?: DataPlaneFactory;
+}
 
 export class EngineGateway implements GatewayPort {
   private engine: IkeGateway | undefined;
@@ -85,7 +132,11 @@ export class EngineGateway implements GatewayPort {
   /** Tunnel -> keys delivered by the engine, by IKE SA id, not yet handed to the key-capture service. */
   private readonly pendingSessionKeys = new Map<string, Map<string, IkeSaKeyEntry>>();
 
-  constructor() {
+  private certificates: CertificatePort | undefined;
+  private certificateDirectory = '';
+  private unsubscribeCertificates: (() => void) | undefined;
+
+  constructor(private readonly options: EngineGatewayOptions = {}) {
     const defaults = validateConfig({});
     if (!defaults.ok) throw new Error('the engine refuses its own default config');
     this.config = defaults.config;
@@ -105,6 +156,8 @@ export class EngineGateway implements GatewayPort {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pullDatagrams();
     await this.stopEngine();
+    this.unsubscribeCertificates?.();
+    this.unsubscribeCertificates = undefined;
   }
 
   running(): boolean {
@@ -123,6 +176,7 @@ export class EngineGateway implements GatewayPort {
 
   async applyConfig(config: GatewayConfig): Promise<void> {
     const next = config as unknown as EngineConfig;
+    await this.configureCertificates(next);
     const key = endpointsKey(next);
     if (this.engine && key === this.endpointsKey) {
       const result = this.engine.applyConfig(next);
@@ -178,6 +232,7 @@ export class EngineGateway implements GatewayPort {
       natTPort: sa.natTPort,
       peerVendorIds: sa.peerVendorIds,
       ...(sa.peerIdentity !== undefined ? { peerIdentity: sa.peerIdentity } : {}),
+      ...(sa.virtualIp !== undefined ? { virtualIp: sa.virtualIp } : {}),
       ...(sa.peerAuthLifetimeSeconds !== undefined ? { peerAuthLifetimeSeconds: sa.peerAuthLifetimeSeconds } : {}),
       fragmentation: sa.fragmentation,
       lastPeerPacketAt: sa.lastPeerPacketAt,
@@ -199,6 +254,10 @@ export class EngineGateway implements GatewayPort {
       ...(c.proposal !== undefined ? { proposal: c.proposal } : {}),
       ...(c.establishedAt !== undefined ? { establishedAt: c.establishedAt } : {}),
       ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      packetsIn: c.packetsIn,
+      packetsOut: c.packetsOut,
     }));
   }
 
@@ -285,14 +344,143 @@ export class EngineGateway implements GatewayPort {
   }
 
   async runCommand(line: string): Promise<CommandResult> {
-    const result = await runCommand(line, {
+    const result = await runCommand(line, this.cliContext());
+    return { output: result.output.endsWith('\n') || result.output === '' ? result.output : result.output + '\n', exitCode: result.ok ? 0 : 1 };
+  }
+
+  /** What the console reads and drives: members exist only for subsystems this engine has (the others say "not available"). */
+  private cliContext(): CliContext {
+    const dataPlane = this.engine ? engineDataPlane(this.engine) : undefined;
+    const certificates = this.certificates;
+    return {
       timeZone: this.config.timeZone,
       ikeStats: () => this.stats(),
       snoop: {
         setMode: (mode, options) => this.setSnoopMode({ mode, peer: options.peer ?? null }),
       },
-    });
-    return { output: result.output.endsWith('\n') || result.output === '' ? result.output : result.output + '\n', exitCode: result.ok ? 0 : 1 };
+      ...(certificates
+        ? { certificates: { list: () => certificates.certShowEntries(), flush: () => certificates.flush().flushedCertificates } }
+        : {}),
+      ...(dataPlane
+        ? {
+            flows: { list: () => dataPlane.flowTableEntries({}) },
+            ping: async (request) =>
+              (
+                await dataPlane.ping({
+                  destination: request.address,
+                  count: request.count,
+                  ...(request.sourceAddress === undefined ? {} : { source: request.sourceAddress }),
+                })
+              ).text,
+          }
+        : {}),
+    };
+  }
+
+  // --- data plane ---------------------------------------------------------------------
+
+  listFlows(query: FlowQuery): FlowPage {
+    return this.dataPlane().listFlows(query);
+  }
+
+  getFlow(id: string): FlowView | undefined {
+    const dataPlane = this.dataPlane();
+    for (let offset = 0; ; offset += FLOW_SCAN_PAGE) {
+      const page = dataPlane.listFlows({ offset, limit: FLOW_SCAN_PAGE });
+      const found = page.flows.find((flow) => flow.id === id);
+      if (found) return found;
+      if (page.flows.length < FLOW_SCAN_PAGE || offset + FLOW_SCAN_PAGE >= page.total) return undefined;
+    }
+  }
+
+  trace(request: TraceRequest): TraceResult {
+    return this.dataPlane().trace(request);
+  }
+
+  async ping(request: PingRequest): Promise<PingResult> {
+    return this.dataPlane().ping(request);
+  }
+
+  dataPlaneInterfaces(): InterfaceView[] {
+    return this.dataPlane().interfaces();
+  }
+
+  dataPlaneCounters(): DataPlaneCounters {
+    return this.dataPlane().counters();
+  }
+
+  private dataPlane(): EngineDataPlane {
+    if (!this.engine) throw new GatewayActionError('unavailable', 'the engine is not running: apply a config with tunnels first');
+    const dataPlane = engineDataPlane(this.engine);
+    if (!dataPlane) throw new GatewayActionError('unavailable', 'the data plane is not available in this engine build');
+    return dataPlane;
+  }
+
+  // --- certificates -------------------------------------------------------------------
+
+  certificateCache(): CertificateCacheView {
+    return this.certificateService().cache();
+  }
+
+  certificateDetail(id: string): CertificateDetail | undefined {
+    return this.certificateService().detail(id);
+  }
+
+  flushCertificates(): CertificateFlushResult {
+    return this.certificateService().flush();
+  }
+
+  certificateStore(): CertificateStoreView {
+    return this.certificateService().store();
+  }
+
+  async uploadCertificate(upload: CertificateUpload): Promise<CertificateUploadResult> {
+    // The service writes name.cer/name.key atomically and reads the directory again (problems reported by name).
+    return this.certificateService().upload(upload);
+  }
+
+  crls(): CrlView[] {
+    return this.certificateService().cache().crls;
+  }
+
+  private certificateService(): CertificatePort {
+    if (!this.started) throw new GatewayActionError('unavailable', 'the engine is not running');
+    if (!this.certificates) {
+      throw new GatewayActionError(
+        'unavailable',
+        this.options.createCertificates ? 'the certificate subsystem starts with the first config: apply a config first' : 'certificates are not available in this engine build',
+      );
+    }
+    return this.certificates;
+  }
+
+  /** The certificate directory the config asks for: its own, else `<dataDir>/certificates`, else none. */
+  private certificateDirectoryFor(config: EngineConfig): string {
+    const configured = config.engine.certificateDirectory ?? '';
+    if (configured !== '') return configured;
+    return this.options.dataDir !== undefined && this.options.dataDir !== ':memory:' ? path.join(this.options.dataDir, 'certificates') : '';
+  }
+
+  /** Creates the certificate subsystem on the first config (or when the directory changes), else hands it the new config. */
+  private async configureCertificates(config: EngineConfig): Promise<void> {
+    const create = this.options.createCertificates;
+    if (!create) return;
+    const directory = this.certificateDirectoryFor(config);
+    // The service reads its directory from the config: hand it the one resolved here (the data-dir default included).
+    const effective: EngineConfig = { ...config, engine: { ...config.engine, certificateDirectory: directory } };
+    if (this.certificates && directory === this.certificateDirectory) {
+      this.certificates.applyConfig(effective);
+      return;
+    }
+    if (directory !== '') mkdirSync(directory, { recursive: true });
+    this.unsubscribeCertificates?.();
+    const service = create(effective, directory);
+    service.applyConfig(effective);
+    this.certificates = service;
+    this.certificateDirectory = directory;
+    // The gateway does not republish certificate events: they reach the stream (topic cert) from here.
+    this.unsubscribeCertificates = service.subscribe((event) => this.onEngineEvent(event as EngineGatewayEvent, this.engineRun));
+    await service.load();
   }
 
   async testPsk(tunnel: string, psk: { kind: 'passphrase' | 'hex'; value: string }): Promise<PskTestResult> {
@@ -305,7 +493,12 @@ export class EngineGateway implements GatewayPort {
   private async startEngine(config: EngineConfig, key: string): Promise<void> {
     const addresses = listenAddresses(config);
     const transport = new UdpTransport({ addresses, ikePort: config.engine.ikePort, natTPort: config.engine.natTPort });
-    const engine = new IkeGateway({ config, transport });
+    const engine = new IkeGateway({
+      config,
+      transport,
+      ...(this.certificates ? { certificates: this.certificates } : {}),
+      ...(this.options.dataPlane ? { dataPlane: this.options.dataPlane } : {}),
+    });
     const run = randomUUID();
     this.engineRun = run;
     this.unsubscribeEngine = engine.subscribe((event) => this.onEngineEvent(event, run));
@@ -489,6 +682,11 @@ export class EngineGateway implements GatewayPort {
       engineDatagramId: d.id,
     };
   }
+}
+
+/** The engine's data plane (none when the engine build has none). */
+function engineDataPlane(engine: IkeGateway): EngineDataPlane | undefined {
+  return engine.dataPlane;
 }
 
 /** The engine binds the configured listen addresses, else the tunnels' local endpoints. */

@@ -21,14 +21,32 @@
  *   function.
  * - No value returned or emitted through this port contains a pre-shared
  *   key or private key, except `getConfig()`.
+ * - Data plane and certificate reads throw `GatewayActionError` with kind
+ *   'unavailable' while the engine (or that subsystem) is not running; the
+ *   routes answer 503 with its message.
  */
 import type {
+  CertificateCacheView,
+  CertificateDetail,
+  CertificateFlushResult,
+  CertificateStoreView,
+  CertificateUpload,
   ChildSaView,
+  CrlView,
+  DataPlaneCounters,
   EventTopic,
   FieldError,
+  FlowPage,
+  FlowQuery,
+  FlowView,
   IkeSaView,
   IkeStatCounters,
+  InterfaceView,
+  PingRequest,
+  PingResult,
   SnoopSettings,
+  TraceRequest,
+  TraceResult,
   TunnelStatusView,
 } from '../../contract.ts';
 import type { IkeSaKeyEntry } from '../../ike-tools.ts';
@@ -103,9 +121,11 @@ export interface CommandResult {
 
 export type PskTestResult = { result: 'match' | 'mismatch' | 'no_evidence'; detail: string };
 
+export type CertificateUploadResult = { ok: true } | { ok: false; field: string; message: string };
+
 export class GatewayActionError extends Error {
   constructor(
-    readonly kind: 'not_found' | 'refused',
+    readonly kind: 'not_found' | 'refused' | 'unavailable',
     message: string,
   ) {
     super(message);
@@ -148,6 +168,26 @@ export interface GatewayPort {
 
   runCommand(line: string): Promise<CommandResult>;
   testPsk(tunnel: string, psk: { kind: 'passphrase' | 'hex'; value: string }): Promise<PskTestResult>;
+
+  // Data plane (flow table, trace, ping, interfaces, counters).
+  /** One page of the flow table: `flow -show` filters, server-side sort and paging. */
+  listFlows(query: FlowQuery): FlowPage;
+  getFlow(id: string): FlowView | undefined;
+  trace(request: TraceRequest): TraceResult;
+  /** Real pings through the engine's data plane (and its tunnels). */
+  ping(request: PingRequest): Promise<PingResult>;
+  dataPlaneInterfaces(): InterfaceView[];
+  dataPlaneCounters(): DataPlaneCounters;
+
+  // Certificates (the IKE certificate cache, the certificate directory, CRLs).
+  certificateCache(): CertificateCacheView;
+  certificateDetail(id: string): CertificateDetail | undefined;
+  /** `ike -certflush`. */
+  flushCertificates(): CertificateFlushResult;
+  certificateStore(): CertificateStoreView;
+  /** Writes name.cer (+ name.key) or a CA certificate; the private key is never returned or logged. */
+  uploadCertificate(upload: CertificateUpload): Promise<CertificateUploadResult>;
+  crls(): CrlView[];
 
   /**
    * Keys of the tunnel's established IKE SAs for Wireshark's decryption

@@ -6,7 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { ErrorResponse, FieldError } from '../../contract.ts';
+import { API_ERROR_STATUS, type ErrorResponse, type FieldError } from '../../contract.ts';
 import { ApiError } from '../../errors.ts';
 import { GatewayActionError } from '../app/gateway-port.ts';
 
@@ -19,7 +19,8 @@ export default fp(
         return send(err.statusCode, { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
       }
       if (err instanceof GatewayActionError) {
-        return send(err.kind === 'not_found' ? 404 : 409, { error: { code: err.kind === 'not_found' ? 'not_found' : 'conflict', message: err.message } });
+        const code = err.kind === 'not_found' ? 'not_found' : err.kind === 'unavailable' ? 'unavailable' : 'conflict';
+        return send(API_ERROR_STATUS[code], { error: { code, message: err.message } });
       }
       const fe = err as FastifyError;
       if (fe.validation) {

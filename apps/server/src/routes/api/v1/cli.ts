@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CliBody, CliCompleteBody, CliCompletion, CliResponse } from '../../../contract.ts';
 import { completeCommandLine } from '../../../engine-api.ts';
+import { GatewayActionError, type GatewayPort } from '../../../plugins/app/gateway-port.ts';
 import { actorOf } from '../../../plugins/external/auth.ts';
 import { errorResponses } from './shared.ts';
 
@@ -19,18 +20,28 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/cli/complete', {
     schema: {
       tags: ['cli'],
-      summary: "Tab completion for a console line: the command table's commands and options, tunnel interfaces and peers",
+      summary: "Tab completion for a console line: the command table's commands and options (the flow -show filters), interfaces and peers",
       body: CliCompleteBody,
       response: { 200: CliCompletion, ...errorResponses(400) },
     },
     handler: async (request) => {
       const tunnels = app.services.gateway.listTunnels();
       return completeCommandLine(request.body.line, {
-        interfaces: tunnels.map((t) => t.name),
+        interfaces: [...dataPlaneInterfaceNames(app.services.gateway), ...tunnels.map((t) => t.name)],
         peers: tunnels.map((t) => t.remote).filter((r) => r !== 'none'),
       });
     },
   });
 };
+
+/** The data plane's interface names (ext, core, int, mgm, ...) for -srciface= / -destiface=; none while it is not running. */
+function dataPlaneInterfaceNames(gateway: GatewayPort): string[] {
+  try {
+    return gateway.dataPlaneInterfaces().map((i) => i.name);
+  } catch (err) {
+    if (err instanceof GatewayActionError && err.kind === 'unavailable') return [];
+    throw err;
+  }
+}
 
 export default routes;

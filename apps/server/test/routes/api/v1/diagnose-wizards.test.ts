@@ -64,7 +64,7 @@ describe('wizard runs (real engine and lab, loopback UDP)', () => {
     expect(step(read, 'addresses').status).toBe('not-started');
     expect((await t.request('POST', `/api/v1/diagnose/wizards/runs/${run.id}/steps/nope/start`, { token: t.tokens.operator })).status).toBe(404);
     const audit = (await t.request('GET', '/api/v1/audit?action=diagnose.wizard.step', { token: t.tokens.admin })).json.items;
-    expect(audit[0]).toMatchObject({ target: `wizard_run:${run.id}`, detail: { stepId: 'icmp-rule', action: 'check-rules' } });
+    expect(audit[0]).toMatchObject({ target: `wizard_run:${run.id}`, detail: { stepId: 'icmp-rule', action: 'ping' } });
   });
 
   it('"initiate from the remote side" through the lab peer: verified from the events after the step began, streamed', async () => {

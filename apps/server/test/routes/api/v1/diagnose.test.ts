@@ -38,7 +38,7 @@ describe('/api/v1/diagnose/test-psk', () => {
   it('lists the wizards with their seed sections for viewers', async () => {
     const r = await t.request('GET', '/api/v1/diagnose/wizards', { token: t.tokens.viewer });
     expect(r.status).toBe(200);
-    expect(r.json.items.map((w: { seedSection: string }) => w.seedSection)).toEqual(['13.6.1', '13.6.4', '13.6.6 #1', '13.6.6 #2', '13.6.6 #3', '13.6.6 #4', '13.6.6 #5', '13.6.7']);
+    expect(r.json.items.map((w: { seedSection: string }) => w.seedSection)).toEqual(['13.6.1', '13.6.2', '13.6.4', '13.6.5', '13.6.6 #1', '13.6.6 #2', '13.6.6 #3', '13.6.6 #4', '13.6.6 #5', '13.6.7']);
     expect(r.json.forFinding.wrong_tunnel_selected).toBe('error-incorrect-psk');
     expect(r.json.items[0].steps[0]).toMatchObject({ id: 'addresses', action: { action: 'check-config', check: 'addresses' }, nextOnOk: 'tunnel-order' });
     expect((await t.request('POST', '/api/v1/diagnose/wizards/general-checks/runs', { token: t.tokens.viewer, body: { tunnel: 'branch-a' } })).status).toBe(403);

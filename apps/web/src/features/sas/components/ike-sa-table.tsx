@@ -36,6 +36,12 @@ export function IkeSaTable({ items, onChanged }: { items: IkeSaView[]; onChanged
       { id: 'local', header: 'Local', accessorFn: (sa) => formatEndpoint(sa.local), cell: (ctx) => <span className="mono">{String(ctx.getValue())}</span> },
       { id: 'remote', header: 'Remote', accessorFn: (sa) => formatEndpoint(sa.remote), cell: (ctx) => <span className="mono">{String(ctx.getValue())}</span> },
       {
+        id: 'virtualIp',
+        header: 'Virtual IP',
+        accessorFn: (sa) => sa.virtualIp ?? '',
+        cell: (ctx) => (ctx.row.original.virtualIp ? <span className="mono">{ctx.row.original.virtualIp}</span> : <span className="muted">none</span>),
+      },
+      {
         id: 'spiInitiator',
         header: 'SPI i',
         accessorFn: (sa) => formatSpi(sa.spiInitiator),

@@ -20,9 +20,9 @@ export function Age({ since }: { since: number | undefined }) {
   return <span className="mono">{formatDuration(Math.max(0, now - since))}</span>;
 }
 
-/** Traffic counters: "n/a" until the data plane reports them — never a made-up 0. */
+/** Traffic counters from the ESP layer; "n/a" when the engine reports none — never a made-up 0. */
 export function TrafficCounter({ value, unit }: { value: number | undefined; unit: 'bytes' | 'packets' }) {
-  if (value === undefined) return <span className="muted" title="the ESP data plane does not count traffic yet">n/a</span>;
+  if (value === undefined) return <span className="muted" title="not reported by the engine for this SA">n/a</span>;
   return <span className="mono">{unit === 'bytes' ? formatBytes(value) : value}</span>;
 }
 
