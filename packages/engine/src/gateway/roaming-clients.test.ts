@@ -121,6 +121,32 @@ describe('address pool through IKEv2 configuration payloads', () => {
     expect(clientLog?.evidence).toMatchObject({ address: '10.99.0.1', dnsServers: ['192.168.10.53'] });
   });
 
+  it('a CHILD_SA rekey keeps the virtual IP as the client side of the traffic selectors, from either end', async () => {
+    lab = new Lab();
+    const gw = await lab.gatewayNode();
+    const client = await lab.client('172.16.1.10');
+    lab.connect(client);
+    const expectVirtualIpTs = () => {
+      expect(client.gateway.listChildSas().map((c) => [c.state, c.localTs])).toEqual([['installed', ['10.99.0.1']]]);
+      expect(gw.gateway.listChildSas().map((c) => [c.state, c.remoteTs])).toEqual([['installed', ['10.99.0.1']]]);
+    };
+    expectVirtualIpTs();
+
+    // The client rekeys: it offers its address as TSi, not the configured 10.99.0.0/24.
+    expect(client.gateway.rekeyChildSa(client.gateway.listChildSas()[0]!.id)).toMatchObject({ ok: true });
+    lab.network.deliverAll();
+    expect(ofType(client.events, 'child.sa.rekeyed')).toHaveLength(1);
+    expectVirtualIpTs();
+
+    // The gateway rekeys: it offers the lease as TSr, not the whole pool.
+    expect(gw.gateway.rekeyChildSa(gw.gateway.listChildSas()[0]!.id)).toMatchObject({ ok: true });
+    lab.network.deliverAll();
+    expect(ofType(gw.events, 'child.sa.rekeyed')).toHaveLength(2);
+    expectVirtualIpTs();
+    expect(ofType(gw.events, 'child.rekey.failed')).toEqual([]);
+    expect(ofType(client.events, 'child.rekey.failed')).toEqual([]);
+  });
+
   it('two clients get different addresses; the address is freed when the IKE SA is deleted and the same identity gets it back', async () => {
     lab = new Lab();
     const gw = await lab.gatewayNode();

@@ -86,6 +86,33 @@ export function clientAuthPayloads(tunnel: TunnelConfig, child: ChildSa, offer: 
   return out;
 }
 
+/**
+ * A CREATE_CHILD_SA offer on an IKE SA with a virtual IP: the client's side
+ * of the CHILD_SA is its one address (RFC 7296 §2.19), not the networks
+ * configured. As the client (requestVirtualIp) TSi becomes the address we
+ * were given; as the gateway (address pool) TSr becomes the client's lease.
+ * `offer` is the SA, TSi, TSr triple of childOfferPayloads; the child's
+ * offered TS are updated to match.
+ */
+export function virtualIpChildOffer(sa: IkeSa, tunnel: TunnelConfig, child: ChildSa, offer: Payload[]): Payload[] {
+  const address = sa.virtualIp;
+  if (address === undefined) return offer;
+  const side = tunnel.requestVirtualIp ? PayloadType.TSi : tunnelHasPool(tunnel) ? PayloadType.TSr : undefined;
+  if (side === undefined) return offer;
+  const host: WireSelector = { kind: 'ipv4', ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: address, endAddress: address };
+  const current = child.offeredTs ?? { tsi: [], tsr: [] };
+  child.offeredTs = side === PayloadType.TSi ? { tsi: [host], tsr: current.tsr } : { tsi: current.tsi, tsr: [host] };
+  return offer.map((payload) => (payload.type === side ? ({ type: side, selectors: [host] } satisfies TsPayload) : payload));
+}
+
+/**
+ * The gateway answering a CREATE_CHILD_SA from a client holding a lease:
+ * the client's TSi (often 0.0.0.0/0 again) is narrowed to its address.
+ */
+export function narrowClientRequest(sa: IkeSa, payloads: Payload[]): Payload[] {
+  return sa.virtualIp !== undefined && tunnelHasPool(sa.tunnel ?? undefined) ? narrowTsiToAddress(payloads, sa.virtualIp) : payloads;
+}
+
 /** Addresses, netmask and DNS servers of a CFG_REPLY. */
 export interface ConfigReply {
   address?: string;

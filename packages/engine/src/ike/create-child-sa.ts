@@ -38,6 +38,7 @@ import {
 } from '@tunnelscope/ike';
 import type { GatewayCommandResult } from './core-io.ts';
 import { acceptChildAnswer, childOfferPayloads, installChildKeys, negotiateChildAsResponder, newInitiatorChild } from './child-negotiation.ts';
+import { narrowClientRequest, virtualIpChildOffer } from './config-payloads.ts';
 import { errorText, type IkeDaemonCore } from './daemon-core.ts';
 import { randomBelow, randomIkeSpi } from './entropy.ts';
 import { ikeSuiteOf, newKeyExchange } from './ike-sa-init.ts';
@@ -118,7 +119,7 @@ function sendChildRequest(core: IkeDaemonCore, sa: IkeSa, child: ChildSa, tunnel
   child.pfsGroup = group;
   const payloads: Payload[] = [];
   if (rekeyOf) payloads.push(notifyPayload(NotifyType.REKEY_SA, new Uint8Array(0), ProtocolId.ESP, u32Bytes(rekeyOf.spiIn)));
-  const offer = childOfferPayloads(core, child, tunnel, true);
+  const offer = virtualIpChildOffer(sa, tunnel, child, childOfferPayloads(core, child, tunnel, true));
   payloads.push(offer[0]!, { type: PayloadType.NONCE, data: child.nonceLocal });
   if (group !== 0) {
     child.keyExchange = newKeyExchange(core, group);
@@ -482,7 +483,7 @@ export function handleCreateChildRequest(core: IkeDaemonCore, sa: IkeSa, message
   if (old) core.emit({ type: 'child.rekey.started', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId: old.id });
   else core.emit({ type: 'child.negotiation.started', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId, role: 'responder' });
   const ke = findKe(payloads);
-  const outcome = negotiateChildAsResponder(core, sa, payloads, { inIkeAuth: false, childSaId, datagramIds, messageId: header.messageId, ...(ke ? { keGroup: ke.group } : {}) });
+  const outcome = negotiateChildAsResponder(core, sa, narrowClientRequest(sa, payloads), { inIkeAuth: false, childSaId, datagramIds, messageId: header.messageId, ...(ke ? { keGroup: ke.group } : {}) });
   if (!outcome.ok) {
     core.sendResponse(sa, header, [outcome.notify]);
     if (old) core.emit({ type: 'child.rekey.failed', time: core.now, ikeSaId: sa.id, tunnel: tunnelName, childSaId: old.id, code: outcome.code, message: outcome.message });
