@@ -46,6 +46,7 @@ export { WIZARD_FOR_FINDING } from './wizards/step-evaluators.ts';
 export { evaluateWizardStep, instantiateWizard } from './wizards/run-wizard.ts';
 export type {
   ActionTemplate,
+  CertificateCheck,
   ConfigCheck,
   InstantiatedStep,
   LiveAction,
@@ -55,5 +56,7 @@ export type {
   StepEvaluation,
   StepStatus,
   Wizard,
+  WizardLiveInputs,
   WizardStep,
 } from './wizards/wizard-types.ts';
+export { CERTIFICATE_CAUSE_TABLE, findingCodeForCause } from './rules/certificate-rules.ts';

@@ -13,6 +13,8 @@ import { SCENARIOS, seededRng, type ScenarioRun } from './__tests__/scenarios.ts
 
 const VARIANTS = Number(process.env.DIAGNOSIS_VARIANTS ?? 4);
 const VERBOSE = process.env.DIAGNOSIS_VERBOSE === '1';
+/** Run only the scenarios whose name contains this text (case-insensitive), e.g. DIAGNOSIS_SCENARIO="keep-alive". */
+const ONLY = process.env.DIAGNOSIS_SCENARIO?.toLowerCase();
 
 interface Row {
   scenario: string;
@@ -51,6 +53,7 @@ describe('diagnosis accuracy on real engine event streams', () => {
     const rows: Row[] = [];
     const problems: string[] = [];
     for (const [scenarioIndex, scenario] of SCENARIOS.entries()) {
+      if (ONLY && !scenario.name.toLowerCase().includes(ONLY)) continue;
       const row: Row = { scenario: scenario.name, variants: 0, topCorrect: 0, falseFindings: 0, misses: [] };
       for (let v = 0; v < VARIANTS; v++) {
         const seed = 1000 * (scenarioIndex + 1) + v;

@@ -27,12 +27,15 @@ describe('the demo config of the local gateway', () => {
 
   it('listens on the local address with the configured ports, and has one tunnel per scenario plus the roaming one', () => {
     const { config } = validatedDemoConfig();
-    expect(config.engine).toMatchObject({ ikePort: 10_500, natTPort: 14_500, listenAddresses: ['127.0.1.1'] });
+    // The second address (base + 1) is the roaming-overlap scenario's tunnel's own.
+    expect(config.engine).toMatchObject({ ikePort: 10_500, natTPort: 14_500, listenAddresses: ['127.0.1.1', '127.0.1.2'] });
     expect(config.tunnels.map((tunnel) => tunnel.name).sort()).toEqual([...lab.scenarios.map((s) => s.localTunnel), 'roadwarriors'].sort());
+    const ownAddress = lab.scenarios.find((s) => s.id === 'roaming-address-overlap')!.localTunnel;
     for (const tunnel of config.tunnels) {
-      expect(tunnel.localEndpoint).toBe('127.0.1.1');
+      expect(tunnel.localEndpoint, tunnel.name).toBe(tunnel.name === ownAddress ? '127.0.1.2' : '127.0.1.1');
       expect(tunnel.remoteEndpoint === 'none' || tunnel.remoteEndpoint.startsWith('127.0.1.')).toBe(true);
     }
+    expect(config.tunnels.find((tunnel) => tunnel.name === ownAddress)).toMatchObject({ remoteEndpoint: 'none', remoteId: { type: 'any' }, addressPool: '10.99.0.0/28' });
   });
 
   it('puts the roaming all-nets tunnel directly above the tunnel it shadows, below every other one', () => {
@@ -50,12 +53,45 @@ describe('the demo config of the local gateway', () => {
     expect(byScenario('tunnel-down-one-side').dpd).toMatchObject({ enabled: true, intervalSeconds: 5 });
   });
 
+  it('puts the protected network behind int (core is the gateway itself), simulated hosts behind int and mgm, and routes each branch network into its tunnel', () => {
+    const { config } = validatedDemoConfig();
+    expect(config.interfaces.map((i) => [i.name, i.addresses])).toEqual([
+      ['ext', ['127.0.1.1/24', '127.0.1.2/24']],
+      ['int', ['192.168.10.1/24']],
+      ['mgm', ['10.255.0.1/24']],
+    ]);
+    expect(config.hosts?.map((h) => [h.name, h.interface, h.address])).toEqual([
+      ['hq-server', 'int', '192.168.10.20'],
+      ['mgmt-station', 'mgm', '10.255.0.10'],
+      ['mgmt-remote-station', 'mgm', '10.254.1.10'],
+    ]);
+    // The seed's rule for answering pings through the tunnel; management keeps its own route (13.6.5).
+    expect(config.ipRules[0]).toMatchObject({ sourceInterface: 'vpn_tunnel', destinationInterface: 'core', service: 'ICMP', action: 'Allow' });
+    expect(config.routes.slice(0, 2)).toEqual([
+      { network: 'hq-net', interface: 'int', gateway: '', metric: 0 },
+      { network: 'mgmt-net', interface: 'mgm', gateway: '', metric: 0 },
+    ]);
+    const roamingTunnels = new Set(config.tunnels.filter((t) => t.remoteEndpoint === 'none').map((t) => t.name));
+    for (const scenario of lab.scenarios) {
+      const tunnel = config.tunnels.find((t) => t.name === scenario.localTunnel)!;
+      if (roamingTunnels.has(tunnel.name)) continue;
+      expect(config.routes, scenario.id).toContainEqual({ network: tunnel.remoteNetworks[0], interface: tunnel.name, gateway: '', metric: 0 });
+    }
+    // A roaming tunnel's networks are never routed.
+    expect(config.routes.some((route) => roamingTunnels.has(route.interface))).toBe(false);
+    // 13.6.5: all-nets-ip4 into the management scenario's tunnel, and no route for the management network behind the mgm router.
+    const managementTunnel = lab.scenarios.find((s) => s.id === 'management-route-via-tunnel')!.localTunnel;
+    expect(config.routes.filter((route) => route.network === 'all-nets-ip4')).toEqual([{ network: 'all-nets-ip4', interface: managementTunnel, gateway: '', metric: 0 }]);
+    expect(config.addressBook).toContainEqual({ name: 'mgmt-remote', networks: ['10.254.1.0/24'] });
+    expect(config.routes.some((route) => route.network === 'mgmt-remote' || route.network.startsWith('10.254.'))).toBe(false);
+  });
+
   it('follows the configured addresses and ports', () => {
     const moved = createLab({ localAddress: '127.0.7.1', ikePort: 20_500, natTPort: 24_500 });
     const result = validateConfig(moved.demoConfig());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.engine).toMatchObject({ ikePort: 20_500, natTPort: 24_500, listenAddresses: ['127.0.7.1'] });
+    expect(result.config.engine).toMatchObject({ ikePort: 20_500, natTPort: 24_500, listenAddresses: ['127.0.7.1', '127.0.7.2'] });
     expect(moved.scenarios.map((s) => s.peerAddress)).toEqual(SCENARIO_DEFINITIONS.map((d) => `127.0.7.${d.site.host}`));
   });
 });
@@ -73,7 +109,8 @@ describe('the peers', () => {
       if (!result.ok) continue;
       expect(result.config.engine.listenAddresses).toEqual([scenario.peerAddress]);
       const [tunnel] = result.config.tunnels;
-      expect(tunnel).toMatchObject({ localEndpoint: scenario.peerAddress, remoteEndpoint: '127.0.1.1' });
+      // The roaming client talks to our roaming tunnel's own address.
+      expect(tunnel).toMatchObject({ localEndpoint: scenario.peerAddress, remoteEndpoint: scenario.id === 'roaming-address-overlap' ? '127.0.1.2' : '127.0.1.1' });
     }
   });
 

@@ -4,6 +4,7 @@
  * peer initiating, rekeying or forgetting its SAs). A discriminated union on
  * `type`, like the engine's events.
  */
+import type { PingRequest, PingResult } from '@tunnelscope/api';
 import type { GatewayEvent } from '@tunnelscope/engine';
 import type { LabScenarioId } from './scenario-catalogue.ts';
 
@@ -15,7 +16,15 @@ export type LabAction =
   /** The peer loses its SAs without DELETE (its gateway instance restarts). */
   | 'peer-forgets-state'
   /** The lab asks the local gateway to initiate the scenario's tunnel. */
-  | 'local-initiates';
+  | 'local-initiates'
+  /** A host behind the peer pings our gateway through the tunnel (the detail carries the ping summary). */
+  | 'peer-pings'
+  /** The peer's IKE stops answering while its IPsec SAs stay and keep sending ESP (13.6.6 #3, ESP side). */
+  | 'peer-ike-hangs'
+  /** The peer restarts after its IKE hung: IKE answers again, its stale SAs are gone. */
+  | 'peer-recovers'
+  /** The management station behind our mgm router pings our gateway (seed 13.6.5; the detail carries the ping summary). */
+  | 'management-pings';
 
 export type LabEvent =
   | { type: 'lab.peer.event'; time: number; scenarioId: LabScenarioId; peer: string; event: GatewayEvent }
@@ -33,4 +42,11 @@ export type LabListener = (event: LabEvent) => void;
  */
 export interface LocalGatewayControl {
   initiate(tunnel: string): unknown;
+  /**
+   * Optional: a ping through the local gateway's data plane (the management
+   * scenario of 13.6.5 pings from a host behind mgm). The server's gateway
+   * port has it; for the engine's `IkeGateway`, pass
+   * `{ initiate: (t) => gw.initiate(t), ping: (r) => gw.dataPlane.ping(r) }`.
+   */
+  ping?(request: PingRequest): Promise<PingResult>;
 }

@@ -30,6 +30,8 @@ export interface LabTiming {
   retransmit: { initialTimeoutMs: number; backoff: number; tries: number };
   /** Longest a graceful stop waits (real time) for the peer's DELETEs to be answered. */
   stopGraceMs: number;
+  /** Ping scenarios: the peer's host pings our gateway this long after setup, and again every interval. */
+  pingIntervalMs: number;
 }
 
 export const DEFAULT_LAB_TIMING: LabTiming = {
@@ -42,6 +44,7 @@ export const DEFAULT_LAB_TIMING: LabTiming = {
   // ~16 s from the first IKE_SA_INIT to "peer not responding" (strongSwan's default takes ~165 s).
   retransmit: { initialTimeoutMs: 2_000, backoff: 1.5, tries: 3 },
   stopGraceMs: 1_000,
+  pingIntervalMs: 5_000,
 };
 
 export const DEFAULT_LAB_ADDRESSING = {
@@ -62,6 +65,11 @@ export interface LabOptions {
   /** Clock for the peers and the lab's own timers (tests inject a ManualClock). */
   clock?: Clock;
   timing?: Partial<LabTiming>;
+  /**
+   * Certificate scenarios. `dnsClient: false` gives our gateway no DNS servers: the
+   * "no DNS client" scenario runs, scenarios that resolve a CRL host do not (default true).
+   */
+  certificates?: { dnsClient?: boolean };
 }
 
 export interface ResolvedLabOptions {
@@ -70,6 +78,7 @@ export interface ResolvedLabOptions {
   natTPort: number;
   clock: Clock;
   timing: LabTiming;
+  certificates: { dnsClient: boolean };
   /** The peer address of scenario site `host` (10 + n). */
   peerAddress(host: number): string;
 }
@@ -119,6 +128,7 @@ export function resolveLabOptions(options: LabOptions, peerHosts: readonly numbe
     natTPort,
     clock: options.clock ?? systemClock,
     timing,
+    certificates: { dnsClient: options.certificates?.dnsClient ?? true },
     peerAddress: (host) => `${prefix}.${host}`,
   };
 }

@@ -217,6 +217,32 @@ describe('one-sided problems (13.6.6 #3, 13.6.7) and a silent peer', () => {
   });
 });
 
+describe('pings through the tunnel (13.6.1)', () => {
+  it('ping-works: the peer\'s host pings our int address through the tunnel and every echo is answered', async () => {
+    const bench = await benchWith('ping-works');
+    const pings = () => bench.labEvents.filter((event) => event.type === 'lab.scenario.action' && event.action === 'peer-pings');
+    await waitFor(() => pings().some((event) => event.type === 'lab.scenario.action' && event.ok), 'an answered ping', bench.events);
+    const answered = pings().find((event) => event.type === 'lab.scenario.action' && event.ok)!;
+    expect(answered.type === 'lab.scenario.action' && answered.detail).toMatch(/10\.20\.23\.20 \(behind 127\.0\.3\.23\) pings 192\.168\.10\.1 through the tunnel: 1\/1 answered/);
+    expect(ofType(bench.events, 'dataplane.packet.dropped')).toEqual([]);
+    // The echo arrived over ESP and the reply left over ESP: both directions counted on our CHILD_SA.
+    const child = bench.local.listChildSas().find((c) => c.tunnel === bench.tunnel && c.state === 'installed')!;
+    expect(child.packetsIn).toBeGreaterThanOrEqual(1);
+    expect(child.packetsOut).toBeGreaterThanOrEqual(1);
+  });
+
+  it('icmp-rule-missing: the pings arrive through the tunnel and are dropped for want of the ICMP rule', async () => {
+    const bench = await benchWith('icmp-rule-missing');
+    await waitFor(() => ofType(bench.events, 'dataplane.packet.dropped').length > 0, 'dataplane.packet.dropped', bench.events);
+    const drop = ofType(bench.events, 'dataplane.packet.dropped')[0]!;
+    expect(drop).toMatchObject({ code: 'no_matching_rule', sourceInterface: bench.tunnel, destinationInterface: 'core', source: '10.20.24.20', destination: '192.168.10.1' });
+    expect(drop.protocol.toLowerCase()).toBe('icmp');
+    await waitFor(() => bench.labEvents.some((event) => event.type === 'lab.scenario.action' && event.action === 'peer-pings'), 'the ping outcome', bench.events);
+    const outcome = bench.labEvents.find((event) => event.type === 'lab.scenario.action' && event.action === 'peer-pings')!;
+    expect(outcome).toMatchObject({ ok: false });
+  });
+});
+
 describe('the default mix (pnpm start)', () => {
   it('brings up healthy tunnels and produces failures at the same time', async () => {
     const bench = await startLabBench();

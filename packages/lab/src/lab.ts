@@ -11,6 +11,9 @@
  *     stopAll()
  *     subscribe(listener)   peer events and lab moves
  *     attachLocalGateway()  lets scenarios that need it make the local gateway initiate
+ *     prepare() / close()   the certificate infrastructure (CA server, DNS, PKI; certs/):
+ *                           prepare before demoConfig() so our config carries the
+ *                           certificate directory and DNS servers; close ends it all
  *
  * The lab never starts the local gateway: its host (the server, or a test)
  * does, with `demoConfig()`.
@@ -21,6 +24,7 @@ import { buildDemoConfig, buildPeerConfig } from './demo-config.ts';
 import type { LabEvent, LabListener, LocalGatewayControl } from './lab-events.ts';
 import { resolveLabOptions, type LabOptions, type LabTiming, type ResolvedLabOptions } from './lab-options.ts';
 import { PeerGateway } from './peer-gateway.ts';
+import { CertificateLab } from './certs/certificate-lab.ts';
 import {
   LAB_SCENARIOS,
   SCENARIO_DEFINITIONS,
@@ -91,6 +95,15 @@ export interface Lab {
   describe(): string[];
   /** The peer's SA tables (the other side of the story), undefined when its scenario does not run or has no peer. */
   peerState(id: LabScenarioId): PeerSaState | undefined;
+  /**
+   * Starts the certificate infrastructure (lab CA server with its CRLs, lab DNS,
+   * the PKI and certificate directories); idempotent. Certificate scenarios need
+   * it, and `demoConfig()` carries its certificate directory and DNS servers only
+   * once it has run.
+   */
+  prepare(): Promise<void>;
+  /** Stops every scenario, then the certificate infrastructure (its files are removed). */
+  close(): Promise<void>;
 }
 
 /** A peer gateway's SA tables, read-only (no keys: the engine's listings never carry them). */
@@ -131,6 +144,8 @@ class DemoLab implements Lab {
   /** Scenarios between start() and running (or failure), so a second start waits instead of binding twice. */
   private readonly starting = new Map<LabScenarioId, Promise<void>>();
   private localGateway: LocalGatewayControl | undefined;
+  private certificateLab: Promise<CertificateLab> | undefined;
+  private certificates: CertificateLab | undefined;
 
   constructor(private readonly options: ResolvedLabOptions) {
     this.localAddress = options.localAddress;
@@ -141,11 +156,39 @@ class DemoLab implements Lab {
   }
 
   demoConfig(): GatewayConfigInput {
-    return buildDemoConfig(this.options);
+    const config = buildDemoConfig(this.options);
+    return this.certificates ? this.certificates.applyTo(config) : config;
   }
 
   peerConfig(id: LabScenarioId): GatewayConfigInput | undefined {
-    return buildPeerConfig(this.definition(id), this.options);
+    const config = buildPeerConfig(this.definition(id), this.options);
+    return config && this.certificates && this.definition(id).certificate ? this.certificates.applyToPeer(id, config) : config;
+  }
+
+  prepare(): Promise<void> {
+    this.certificateLab ??= CertificateLab.start({
+      dnsAddress: this.options.peerAddress(53),
+      caAddress: this.options.peerAddress(80),
+      clock: this.options.clock,
+      dnsClient: this.options.certificates.dnsClient,
+      scenarios: SCENARIO_DEFINITIONS.flatMap((definition) => (definition.certificate ? [{ id: definition.id, tunnel: definition.site.tunnel, certificate: definition.certificate }] : [])),
+    }).then(
+      (started) => (this.certificates = started),
+      (error: unknown) => {
+        this.certificateLab = undefined;
+        throw error;
+      },
+    );
+    return this.certificateLab.then(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.stopAll();
+    const pending = this.certificateLab;
+    this.certificateLab = undefined;
+    this.certificates = undefined;
+    const started = await pending?.catch(() => undefined);
+    await started?.close();
   }
 
   peerTunnelSettings(): Record<string, PeerTunnelSettings> {
@@ -171,6 +214,8 @@ class DemoLab implements Lab {
 
   async start(id: LabScenarioId): Promise<void> {
     const definition = this.definition(id);
+    const missing = this.certificatePrerequisite(definition);
+    if (missing !== undefined) throw new LabScenarioError(missing);
     if (this.running.has(id)) return;
     const pending = this.starting.get(id);
     if (pending) return pending;
@@ -204,7 +249,9 @@ class DemoLab implements Lab {
   }
 
   async startDefaultMix(): Promise<void> {
-    const mix = SCENARIO_DEFINITIONS.filter((definition) => definition.inDefaultMix && !this.running.has(definition.id) && !this.starting.has(definition.id));
+    const mix = SCENARIO_DEFINITIONS.filter(
+      (definition) => definition.inDefaultMix && this.certificatePrerequisite(definition) === undefined && !this.running.has(definition.id) && !this.starting.has(definition.id),
+    );
     const results = await Promise.allSettled(
       mix.map((definition, index) => {
         const starting = this.startScenario(definition, index * this.options.timing.staggerMs).finally(() => this.starting.delete(definition.id));
@@ -258,12 +305,24 @@ class DemoLab implements Lab {
     return definition;
   }
 
+  /** Why a certificate scenario cannot run in this lab (undefined: it can, or it is no certificate scenario). */
+  private certificatePrerequisite(definition: ScenarioDefinition): string | undefined {
+    const needs = definition.certificate?.dnsClient;
+    if (needs === undefined) return undefined;
+    if (!this.certificates) return `scenario ${definition.id} needs the lab's certificate infrastructure: await lab.prepare() before taking demoConfig()`;
+    if (needs === 'none' && this.certificates.dnsClient) return `scenario ${definition.id} needs a gateway without DNS servers: create the lab with certificates: { dnsClient: false }`;
+    if (needs === 'configured' && !this.certificates.dnsClient) return `scenario ${definition.id} resolves its CRL host with our DNS client, which this lab leaves out (certificates: { dnsClient: false })`;
+    return undefined;
+  }
+
   private async startScenario(definition: ScenarioDefinition, firstTickDelayMs: number): Promise<void> {
-    const peerInput = buildPeerConfig(definition, this.options);
+    const peerInput = this.peerConfig(definition.id);
     const peerAddress = this.options.peerAddress(definition.site.host);
     let peer: PeerGateway | undefined;
     if (peerInput) {
-      peer = new PeerGateway(peerAddress, validatedConfig(peerInput, definition.id), this.options.clock, (event) => this.onPeerEvent(definition, peerAddress, event));
+      const peerConfig = validatedConfig(peerInput, definition.id);
+      const certificates = definition.certificate && this.certificates ? await this.certificates.peerCertificateService(definition.id, peerConfig) : undefined;
+      peer = new PeerGateway(peerAddress, peerConfig, this.options.clock, (event) => this.onPeerEvent(definition, peerAddress, event), certificates);
       await peer.start();
     }
     const run = new ScenarioRun(definition, this.options, peer, this.hooks());

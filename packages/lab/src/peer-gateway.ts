@@ -13,8 +13,9 @@
  * sends (seed 13.6.6 #3). The engine has no "drop state" command, so the
  * peer restarts its gateway instance, exactly as a rebooted box would.
  */
-import type { GatewayConfig } from '@tunnelscope/api';
-import { IkeGateway, udpTransportForConfig, type Clock, type GatewayCommandResult, type GatewayEvent } from '@tunnelscope/engine';
+import type { GatewayConfig, PingRequest, PingResult } from '@tunnelscope/api';
+import { IkeGateway, udpTransportForConfig, type CertificatePort, type Clock, type GatewayCommandResult, type GatewayEvent } from '@tunnelscope/engine';
+import { IkeDeafTransport } from './dataplane/ike-deaf-transport.ts';
 
 /** What the lab reads of a peer's tunnel to decide its next move. */
 export interface PeerTunnelState {
@@ -29,6 +30,7 @@ export interface PeerTunnelState {
 
 export class PeerGateway {
   private gateway: IkeGateway | undefined;
+  private transport: IkeDeafTransport | undefined;
   private unsubscribe: (() => void) | undefined;
   private transition: Promise<void> = Promise.resolve();
 
@@ -37,6 +39,8 @@ export class PeerGateway {
     private readonly config: GatewayConfig,
     private readonly clock: Clock,
     private readonly onEvent: (event: GatewayEvent) => void,
+    /** Certificate scenarios: the peer's certificate store (kept across restarts, as a rebooted box keeps its files). */
+    private readonly certificates?: CertificatePort,
   ) {}
 
   running(): boolean {
@@ -105,6 +109,18 @@ export class PeerGateway {
     };
   }
 
+  /** Ping from a host behind the peer (its data plane), through whatever route the peer has. */
+  async ping(request: PingRequest): Promise<PingResult> {
+    const gateway = this.gateway;
+    if (!gateway) throw new Error(`the lab peer ${this.address} is not running`);
+    return gateway.dataPlane.ping(request);
+  }
+
+  /** The peer's IKE stops (true) or resumes (false) answering; its ESP keeps flowing (see IkeDeafTransport). A restart resumes it. */
+  setIkeDeaf(deaf: boolean): void {
+    this.transport?.setDeaf(deaf);
+  }
+
   /** The running instance, for read-only inspection (SA tables, stats). */
   instance(): IkeGateway | undefined {
     return this.gateway;
@@ -112,7 +128,13 @@ export class PeerGateway {
 
   private async startInstance(): Promise<void> {
     if (this.gateway) return;
-    const gateway = new IkeGateway({ config: this.config, transport: udpTransportForConfig(this.config), clock: this.clock });
+    const transport = new IkeDeafTransport(udpTransportForConfig(this.config));
+    const gateway = new IkeGateway({
+      config: this.config,
+      transport,
+      clock: this.clock,
+      ...(this.certificates ? { certificates: this.certificates } : {}),
+    });
     const unsubscribe = gateway.subscribe(this.onEvent);
     try {
       await gateway.start();
@@ -122,12 +144,14 @@ export class PeerGateway {
     }
     this.gateway = gateway;
     this.unsubscribe = unsubscribe;
+    this.transport = transport;
   }
 
   private async stopInstance(): Promise<void> {
     const gateway = this.gateway;
     if (!gateway) return;
     this.gateway = undefined;
+    this.transport = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await gateway.stop();

@@ -15,6 +15,7 @@
  * from tunnel to scenario is in the metadata alone (identity hiding).
  */
 import type { TunnelInput } from '@tunnelscope/api';
+import { certificateTunnels, type CertificateScenarioSpec } from './certs/certificate-scenarios.ts';
 
 export const LAB_SCENARIO_IDS = [
   'healthy-psk',
@@ -30,6 +31,24 @@ export const LAB_SCENARIO_IDS = [
   'network-size-mismatch',
   'lifetime-mismatch',
   'peer-not-responding',
+  'ping-works',
+  'icmp-rule-missing',
+  // Data-plane scenarios (issue 8): keep together.
+  'esp-unknown-spi',
+  'keepalive-failing',
+  'management-route-via-tunnel',
+  'roaming-address-overlap',
+  // Certificates (13.6.2, 13.6.6 #5): the lab's CA server, CRLs and DNS (see certs/).
+  'cert-healthy',
+  'cert-expired',
+  'cert-not-yet-valid-time-zone',
+  'cert-other-ca',
+  'cert-crl-unreachable',
+  'cert-crl-dns-failure',
+  'cert-no-dns-client',
+  'cert-revoked',
+  'cert-key-name-mismatch',
+  'cert-stale-crl-cache',
 ] as const;
 export type LabScenarioId = (typeof LAB_SCENARIO_IDS)[number];
 
@@ -49,7 +68,21 @@ export type LabFindingCode =
   | 'tunnel_up_one_side'
   | 'one_sided_initiation'
   | 'lifetime_mismatch'
-  | 'peer_not_responding';
+  | 'peer_not_responding'
+  | 'icmp_rule_missing'
+  | 'esp_unknown_spi'
+  | 'keepalive_failing'
+  | 'management_route_via_tunnel'
+  | 'roaming_address_overlap'
+  | 'certificate_expired'
+  | 'certificate_not_yet_valid'
+  | 'certificate_other_ca'
+  | 'crl_unreachable'
+  | 'crl_dns_failure'
+  | 'no_dns_servers'
+  | 'certificate_revoked'
+  | 'certificate_name_mismatch'
+  | 'certificate_cache_stale';
 
 export type ScenarioKind = 'healthy' | 'informational' | 'failing';
 
@@ -74,8 +107,17 @@ export interface LabScenarioMetadata {
 export interface ScenarioBehaviour {
   /** Who starts negotiations; the lab repeats it every retry interval while the tunnel is not up. */
   readonly initiator: 'peer' | 'local';
-  /** What the peer does once its CHILD_SA is installed. */
-  readonly afterSetup: 'nothing' | 'rekey-child-sa' | 'forget-state-silently';
+  /**
+   * What the peer does once its CHILD_SA is installed. `ping-gateway`: a host
+   * behind the peer pings our gateway's int address through the tunnel
+   * (seed 13.6.1), every `timing.pingIntervalMs`. `ike-hangs`: the peer's IKE
+   * stops answering while its IPsec SAs stay; once our DPD has given up, its
+   * host pings our gateway through the stale SA (dataplane/one-sided-esp.ts).
+   * `management-pings`: the management station behind our mgm router pings
+   * our gateway every `timing.pingIntervalMs` (the local gateway's data
+   * plane; its replies meet the all-nets route, seed 13.6.5).
+   */
+  readonly afterSetup: 'nothing' | 'rekey-child-sa' | 'forget-state-silently' | 'ping-gateway' | 'ike-hangs' | 'management-pings';
 }
 
 /** Fields of a tunnel whose value comes from the lab's timing, not from the table. */
@@ -102,9 +144,21 @@ export interface ScenarioDefinition extends LabScenarioMetadata {
   /** null: nothing listens at the peer address. */
   readonly peer: TunnelDifferences | null;
   readonly timingBound?: TimingBoundFields;
+  /** Our rule set gets the seed's "Allow <tunnel> all-nets-ip4 core all-nets-ip4 ICMP" for this tunnel. */
+  readonly localIcmpRule?: true;
+  /** Our routing table sends all-nets-ip4 into this scenario's tunnel (seed 13.6.5; dataplane/dataplane-lab-config.ts). */
+  readonly localAllNetsRoute?: true;
+  /**
+   * Our tunnel is a roaming tunnel (remote endpoint none) on its own listen
+   * address, the lab's address + 1, so it can neither capture another
+   * scenario's peer nor be shadowed (dataplane/dataplane-lab-config.ts).
+   */
+  readonly roamingOnOwnAddress?: true;
   /** Tunnels placed directly above ours in OUR list; a scenario with any is placed at the bottom. */
   readonly localTunnelsAbove?: readonly LabTunnelTemplate[];
   readonly behaviour: ScenarioBehaviour;
+  /** A certificate scenario: its PKI and CRL setup (needs the lab's certificate infrastructure, Lab.prepare()). */
+  readonly certificate?: CertificateScenarioSpec;
 }
 
 /** A tunnel of ours without its local endpoint (filled in with the local address). */
@@ -132,6 +186,24 @@ const ROAMING_TRAP_TUNNEL: LabTunnelTemplate = {
 };
 
 const PEER_INITIATES: ScenarioBehaviour = { initiator: 'peer', afterSetup: 'nothing' };
+
+/** A certificate scenario: the peer initiates; both tunnels use certificates (see certs/certificate-scenarios.ts). */
+function certificateScenario(
+  definition: Omit<ScenarioDefinition, 'site' | 'local' | 'peer' | 'behaviour' | 'certificate'> & {
+    site: Omit<ScenarioDefinition['site'], 'psk'>;
+    certificate: CertificateScenarioSpec;
+  },
+): ScenarioDefinition {
+  const tunnels = certificateTunnels(definition.site.tunnel, definition.certificate);
+  return {
+    ...definition,
+    // Never used: certificate authentication replaces it on both sides.
+    site: { ...definition.site, psk: { type: 'passphrase', value: `unused-${definition.site.tunnel}` } },
+    local: tunnels.local,
+    peer: tunnels.peer,
+    behaviour: PEER_INITIATES,
+  };
+}
 
 export const SCENARIO_DEFINITIONS: readonly ScenarioDefinition[] = [
   {
@@ -332,6 +404,233 @@ export const SCENARIO_DEFINITIONS: readonly ScenarioDefinition[] = [
     peer: null,
     behaviour: { initiator: 'local', afterSetup: 'nothing' },
   },
+  {
+    id: 'ping-works',
+    title: 'Use ICMP Ping to confirm that the tunnel is working (the gateway answers)',
+    seedSection: '13.6.1',
+    kind: 'healthy',
+    expectedFinding: null,
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'child.sa.up; the peer\'s host pings our int address through the tunnel and every echo is answered (ESP both ways)',
+    description: 'A host behind the peer pings our gateway through the tunnel; our rule set has the seed\'s rule Allow <tunnel> all-nets-ip4 core all-nets-ip4 ICMP for it.',
+    // Cheap (one peer, one echo every ping interval) and it fills the flow table with real ICMP and ESP flows.
+    inDefaultMix: true,
+    site: { host: 23, tunnel: 'branch-sundsvall', network: '10.20.23.0/24', psk: { type: 'passphrase', value: 'demo-sundsvall-secret' } },
+    local: {},
+    peer: {},
+    localIcmpRule: true,
+    behaviour: { initiator: 'peer', afterSetup: 'ping-gateway' },
+  },
+  {
+    id: 'icmp-rule-missing',
+    title: 'Ping through the tunnel gets no answer (the ICMP rule is missing)',
+    seedSection: '13.6.1',
+    kind: 'failing',
+    expectedFinding: 'icmp_rule_missing',
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'child.sa.up; the peer\'s pings reach us through the tunnel and are dropped: dataplane.packet.dropped no_matching_rule, ICMP to core',
+    description: 'The tunnel is up, but our rule set has no "Allow <tunnel> all-nets-ip4 core all-nets-ip4 ICMP" for it: the gateway does not answer pings through the tunnel.',
+    inDefaultMix: false,
+    site: { host: 24, tunnel: 'branch-gavle', network: '10.20.24.0/24', psk: { type: 'passphrase', value: 'demo-gavle-secret' } },
+    local: {},
+    peer: {},
+    behaviour: { initiator: 'peer', afterSetup: 'ping-gateway' },
+  },
+  // --- data-plane scenarios (issue 8, "Lab and diagnosis"): keep together ---
+  {
+    id: 'esp-unknown-spi',
+    title: 'ESP for an unknown SPI (the tunnel went down on one side only; the peer still sends through it)',
+    seedSection: '13.6.6 #3',
+    kind: 'failing',
+    expectedFinding: 'esp_unknown_spi',
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'child.sa.up; the peer\'s IKE stops answering, our DPD gives up (ike.sa.down dpd-timeout) and our SAs go; the peer\'s host keeps pinging through its stale SA: dataplane.esp.error unknown_spi naming the tunnel',
+    description: 'After setup the peer\'s IKE daemon hangs while its IPsec SAs stay installed (it has no DPD). Our DPD declares it dead and deletes our SAs; the peer does not know and keeps sending ESP for an SPI we no longer have.',
+    inDefaultMix: false,
+    site: { host: 25, tunnel: 'branch-karlstad', network: '10.20.25.0/24', psk: { type: 'passphrase', value: 'demo-karlstad-secret' } },
+    local: {},
+    peer: { dpd: { enabled: false } },
+    timingBound: { localFastDpd: true },
+    behaviour: { initiator: 'peer', afterSetup: 'ike-hangs' },
+  },
+  {
+    id: 'keepalive-failing',
+    title: 'Keep-alive failing (the periodic ICMP through the tunnel gets no reply)',
+    seedSection: '13.6.6 #3 (DPD and/or Keep-Alive)',
+    kind: 'failing',
+    expectedFinding: 'keepalive_failing',
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'child.sa.up; our keep-alive probes 10.20.26.99 through the tunnel, no host answers there: dataplane.keepalive failing after 3 lost probes',
+    description: 'Our tunnel has keep-alive on, towards an address behind the peer where no host exists. The tunnel is up and ESP flows, but every probe goes unanswered.',
+    inDefaultMix: false,
+    site: { host: 26, tunnel: 'branch-jonkoping', network: '10.20.26.0/24', psk: { type: 'passphrase', value: 'demo-jonkoping-secret' } },
+    local: { keepAlive: { enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.20.26.99', intervalSeconds: 2 } },
+    peer: {},
+    behaviour: PEER_INITIATES,
+  },
+  {
+    id: 'management-route-via-tunnel',
+    title: 'Management interface failure with VPN (replies to the management network go into the tunnel)',
+    seedSection: '13.6.5',
+    kind: 'failing',
+    expectedFinding: 'management_route_via_tunnel',
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'the management station 10.254.1.10 (behind the mgm router) pings our gateway; the reply follows "all-nets-ip4 via branch-norrkoping" into the tunnel and is dropped there (dataplane.packet.dropped naming the route)',
+    description: 'Our routing table sends all-nets-ip4 through this tunnel and has no route for the management network mgmt-remote behind the router on mgm: the gateway answers the management station into the VPN tunnel.',
+    inDefaultMix: false,
+    site: { host: 27, tunnel: 'branch-norrkoping', network: '10.20.27.0/24', psk: { type: 'passphrase', value: 'demo-norrkoping-secret' } },
+    local: {},
+    peer: {},
+    localAllNetsRoute: true,
+    behaviour: { initiator: 'peer', afterSetup: 'management-pings' },
+  },
+  {
+    id: 'roaming-address-overlap',
+    title: 'Roaming client address duplication (the client\'s own address lies inside the network behind the tunnel)',
+    seedSection: '13.6.1',
+    kind: 'failing',
+    expectedFinding: 'roaming_address_overlap',
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'cfg.address.assigned from the pool, then roaming.address.overlap: the client\'s ADDITIONAL_IP4_ADDRESS 192.168.10.77 lies inside 192.168.10.0/24, with the computed route command',
+    description: 'A roaming client (an engine asking for a tunnel address) connects to our roaming tunnel, which has an address pool and listens on its own address. Its local network gave it 192.168.10.77, inside our protected network, which it announces in N(ADDITIONAL_IP4_ADDRESS).',
+    inDefaultMix: false,
+    site: { host: 28, tunnel: 'mobile-users', network: '10.99.0.0/24', psk: { type: 'passphrase', value: 'demo-mobile-users-secret' } },
+    local: { remoteId: { type: 'any' }, addressPool: '10.99.0.0/28', clientDnsServers: ['192.168.10.20'] },
+    peer: { requestVirtualIp: true, additionalAddresses: ['192.168.10.77'] },
+    roamingOnOwnAddress: true,
+    behaviour: PEER_INITIATES,
+  },
+  // Certificate scenarios (13.6.2, 13.6.6 #5): hosts 40-49.
+  certificateScenario({
+    id: 'cert-healthy',
+    title: 'Healthy certificate tunnel (CERT, CRL checked over HTTP via the lab DNS)',
+    seedSection: '13.6.2',
+    kind: 'healthy',
+    expectedFinding: null,
+    expectedLocalCode: null,
+    expectedLocalOutcome: 'ike.sa.up and child.sa.up; cert.crl.fetch ok from the lab CA server',
+    description: "Both gateways have certificates from the lab CA; we check the peer's against the CA's CRL, fetched by host name through the lab DNS.",
+    inDefaultMix: false,
+    site: { host: 40, tunnel: 'site-falun', network: '10.20.40.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'lab-ca' }, dnsClient: 'configured' },
+  }),
+  certificateScenario({
+    id: 'cert-expired',
+    title: "No public key found: the certificate's validity time has expired",
+    seedSection: '13.6.6 #5, 13.6.2',
+    kind: 'failing',
+    expectedFinding: 'certificate_expired',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'log.event no_public_key_found, cause expired',
+    description: "The peer's certificate ended two days ago.",
+    inDefaultMix: false,
+    site: { host: 41, tunnel: 'site-borlange', network: '10.20.41.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'expired', crl: 'lab-ca' }, dnsClient: 'either' },
+  }),
+  certificateScenario({
+    id: 'cert-not-yet-valid-time-zone',
+    title: 'No public key found: the certificate has not yet started to be valid (CA clock in another time zone)',
+    seedSection: '13.6.6 #5, 13.6.2',
+    kind: 'failing',
+    expectedFinding: 'certificate_not_yet_valid',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'log.event no_public_key_found, cause not_yet_valid, notBefore one whole hour ahead of our clock',
+    description: "The CA issued the peer's certificate with its local time (UTC+1) taken as UTC: it starts one hour from now.",
+    inDefaultMix: false,
+    site: { host: 42, tunnel: 'site-karlstad', network: '10.20.42.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'starts-in-one-hour', crl: 'lab-ca' }, dnsClient: 'either' },
+  }),
+  certificateScenario({
+    id: 'cert-other-ca',
+    title: 'No public key found: the certificate is not signed by the same CA server',
+    seedSection: '13.6.6 #5',
+    kind: 'failing',
+    expectedFinding: 'certificate_other_ca',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'log.event no_public_key_found, cause other_ca',
+    description: "The peer's certificate was issued by the branch office's own CA, which our tunnel does not trust.",
+    inDefaultMix: false,
+    site: { host: 43, tunnel: 'site-vaxjo', network: '10.20.43.0/24' },
+    certificate: { peerCertificate: { issuer: 'other-ca', validity: 'valid', crl: 'none' }, dnsClient: 'either' },
+  }),
+  certificateScenario({
+    id: 'cert-crl-unreachable',
+    title: 'No public key found: unable to reach the CRL on the CA server',
+    seedSection: '13.6.6 #5, 13.6.2',
+    kind: 'failing',
+    expectedFinding: 'crl_unreachable',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'cert.crl.fetch unreachable (connection refused), log.event no_public_key_found, cause crl_unreachable',
+    description: "The peer's certificate points to a CRL on the CA server's name but a port where nothing listens.",
+    inDefaultMix: false,
+    site: { host: 44, tunnel: 'site-halmstad', network: '10.20.44.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'closed-port' }, dnsClient: 'configured' },
+  }),
+  certificateScenario({
+    id: 'cert-crl-dns-failure',
+    title: 'No public key found: the CRL host name does not resolve',
+    seedSection: '13.6.6 #5',
+    kind: 'failing',
+    expectedFinding: 'crl_dns_failure',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'cert.crl.fetch dns_failure (NXDOMAIN from the lab DNS), log.event no_public_key_found, cause crl_dns_failure',
+    description: "The peer's certificate names its CRL on a host the DNS server does not know (the CA server was renamed).",
+    inDefaultMix: false,
+    site: { host: 45, tunnel: 'site-kristianstad', network: '10.20.45.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'unknown-host' }, dnsClient: 'configured' },
+  }),
+  certificateScenario({
+    id: 'cert-no-dns-client',
+    title: 'No public key found: no DNS client configured to resolve the CRL path',
+    seedSection: '13.6.6 #5',
+    kind: 'failing',
+    expectedFinding: 'no_dns_servers',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'cert.crl.fetch no_dns_servers, log.event no_public_key_found, cause no_dns_servers',
+    description: 'A healthy certificate with a CRL named by host, but our gateway has no DNS servers. Runs only in a lab created with certificates: { dnsClient: false } (the DNS client is gateway-wide).',
+    inDefaultMix: false,
+    site: { host: 49, tunnel: 'site-trollhattan', network: '10.20.49.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'lab-ca' }, dnsClient: 'none' },
+  }),
+  certificateScenario({
+    id: 'cert-revoked',
+    title: "No public key found: the certificate is revoked (listed in the CA's CRL)",
+    seedSection: '13.6.6 #5, 13.6.2',
+    kind: 'failing',
+    expectedFinding: 'certificate_revoked',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'cert.crl.fetch ok, log.event no_public_key_found, cause revoked (keyCompromise)',
+    description: "The lab CA revoked the peer's certificate; its CRL lists it.",
+    inDefaultMix: false,
+    site: { host: 46, tunnel: 'site-skovde', network: '10.20.46.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'lab-ca', revoked: true }, dnsClient: 'configured' },
+  }),
+  certificateScenario({
+    id: 'cert-key-name-mismatch',
+    title: 'The certificate .cer and .key files do not have the same filename',
+    seedSection: '13.6.2',
+    kind: 'failing',
+    expectedFinding: 'certificate_name_mismatch',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'cert.store.problem name_mismatch at load; log.event no_public_key_found, cause local_certificate',
+    description: 'Our certificate for this tunnel is stored as hq-nykoping.cer with its key as hq_nykoping.key: the pair is not found.',
+    inDefaultMix: false,
+    site: { host: 47, tunnel: 'site-nykoping', network: '10.20.47.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'lab-ca' }, localCertificate: { name: 'hq-nykoping', keyFileName: 'hq_nykoping' }, dnsClient: 'either' },
+  }),
+  certificateScenario({
+    id: 'cert-stale-crl-cache',
+    title: 'The certificate cache holds an outdated CRL (ike -certflush)',
+    seedSection: '13.6.2',
+    kind: 'failing',
+    expectedFinding: 'certificate_cache_stale',
+    expectedLocalCode: 'no_public_key_found',
+    expectedLocalOutcome: 'log.event no_public_key_found, cause revoked (certificateHold) on every retry, decided from the cached CRL; after ike -certflush the CRL is refetched and the tunnel comes up',
+    description: "The peer's certificate was on hold when we fetched the CRL; the CA lifted the hold right after, but the gateway keeps using its cached CRL until ike -certflush.",
+    inDefaultMix: false,
+    site: { host: 48, tunnel: 'site-eskilstuna', network: '10.20.48.0/24' },
+    certificate: { peerCertificate: { issuer: 'lab-ca', validity: 'valid', crl: 'on-hold-then-lifted' }, dnsClient: 'configured' },
+  }),
 ];
 
 export function scenarioDefinition(id: string): ScenarioDefinition | undefined {

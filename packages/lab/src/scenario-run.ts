@@ -12,15 +12,24 @@
  *                         rekey-child-sa           rekey (again every interval)
  *                         forget-state-silently    restart the peer without DELETE,
  *                                                  re-initiate one interval later
+ *                         ping-gateway             the peer's host pings our int address
+ *                                                  (again every ping interval)
+ *                         ike-hangs                the peer's IKE goes deaf, its ESP stays;
+ *                                                  its host pings through the stale SA
+ *                                                  (dataplane/one-sided-esp.ts)
+ *                         management-pings         the station behind our mgm router pings
+ *                                                  our gateway (dataplane/management-pings.ts)
  *
  *   peer event child.sa.up  -> afterSetup != nothing: next tick at setup + its delay
  */
 import { retransmitBudgetMs, type GatewayEvent } from '@tunnelscope/engine';
-import { PEER_TUNNEL_NAME } from './demo-config.ts';
+import { LAB_INTERNAL, PEER_TUNNEL_NAME, peerSiteAddresses } from './demo-config.ts';
 import type { LabAction, LabEvent, LocalGatewayControl } from './lab-events.ts';
 import { retransmitPolicyOf, type ResolvedLabOptions } from './lab-options.ts';
 import type { PeerGateway } from './peer-gateway.ts';
 import type { ScenarioDefinition } from './scenario-catalogue.ts';
+import { OneSidedEspSteps } from './dataplane/one-sided-esp.ts';
+import { pingFromManagementStation } from './dataplane/management-pings.ts';
 
 export interface ScenarioRunStatus {
   startedAt: number;
@@ -46,6 +55,7 @@ export class ScenarioRun {
   private waitingForLocalGateway = false;
   private lastAction: ScenarioRunStatus['lastAction'];
   private readonly startedAt: number;
+  private readonly oneSidedEsp: OneSidedEspSteps | undefined;
 
   constructor(
     private readonly definition: ScenarioDefinition,
@@ -54,6 +64,7 @@ export class ScenarioRun {
     private readonly hooks: ScenarioRunHooks,
   ) {
     this.startedAt = options.clock.now();
+    this.oneSidedEsp = definition.behaviour.afterSetup === 'ike-hangs' ? new OneSidedEspSteps(definition, options) : undefined;
   }
 
   begin(firstTickDelayMs: number): void {
@@ -98,7 +109,11 @@ export class ScenarioRun {
       case 'rekey-child-sa':
         return this.options.timing.pfsRekeyDelayMs;
       case 'forget-state-silently':
+      case 'ike-hangs':
         return this.options.timing.forgetStateAfterMs;
+      case 'ping-gateway':
+      case 'management-pings':
+        return this.options.timing.pingIntervalMs;
     }
   }
 
@@ -128,6 +143,7 @@ export class ScenarioRun {
     const childSaId = state.installedChildSaIds[0];
     if (childSaId === undefined) {
       this.upSince = undefined;
+      this.oneSidedEsp?.reset();
       if (!state.negotiating && !state.busy) {
         this.attempts++;
         this.record('peer-initiates', peer.initiate(PEER_TUNNEL_NAME), `${peer.address} initiates towards ${this.options.localAddress}`);
@@ -145,6 +161,21 @@ export class ScenarioRun {
       this.scheduleTick(dueAt);
       return;
     }
+    if (this.oneSidedEsp) {
+      const next = await this.oneSidedEsp.step(peer, now, (action, outcome, detail) => this.record(action, outcome, detail));
+      if (!this.stopped) this.scheduleTick(next);
+      return;
+    }
+    if (this.definition.behaviour.afterSetup === 'ping-gateway') {
+      this.scheduleTick(now + this.options.timing.pingIntervalMs);
+      await this.pingGateway(peer);
+      return;
+    }
+    if (this.definition.behaviour.afterSetup === 'management-pings') {
+      this.scheduleTick(now + this.options.timing.pingIntervalMs);
+      await pingFromManagementStation(this.hooks.localGateway(), (action, outcome, detail) => this.record(action, outcome, detail));
+      return;
+    }
     if (this.definition.behaviour.afterSetup === 'rekey-child-sa') {
       if (!state.busy) this.record('peer-rekeys-child-sa', peer.rekeyChildSa(childSaId), `${peer.address} rekeys CHILD_SA ${childSaId}`);
       this.scheduleTick(retryAt);
@@ -159,6 +190,19 @@ export class ScenarioRun {
       this.record('peer-forgets-state', { ok: false, error: errorText(error) }, `${peer.address} could not restart`);
     }
     if (!this.stopped) this.scheduleTick(this.options.clock.now() + this.options.timing.retryIntervalMs);
+  }
+
+  /** A host behind the peer pings our gateway's int address through the tunnel (seed 13.6.1). */
+  private async pingGateway(peer: PeerGateway): Promise<void> {
+    const source = peerSiteAddresses(this.definition).host;
+    const detail = `${source} (behind ${peer.address}) pings ${LAB_INTERNAL.gateway} through the tunnel`;
+    try {
+      const result = await peer.ping({ source, destination: LAB_INTERNAL.gateway, count: 1, timeoutMs: 1_000 });
+      const failed = result.received === 0 ? result.replies.find((reply) => reply.error)?.error ?? 'no reply' : undefined;
+      this.record('peer-pings', failed === undefined ? { ok: true } : { ok: false, error: failed }, `${detail}: ${result.received}/${result.sent} answered`);
+    } catch (error) {
+      this.record('peer-pings', { ok: false, error: errorText(error) }, detail);
+    }
   }
 
   private initiateLocally(): void {

@@ -10,6 +10,9 @@ import { IkeGateway, seededEntropy, type GatewayEvent } from '@tunnelscope/engin
 import { ManualClock, MemoryNetwork, MemoryTransport, type WireFilter } from '@tunnelscope/test-utils';
 import type { DiagnosisEvent, SaStateSnapshot } from '../model/diagnosis-input.ts';
 
+/** The data-plane part of a config. */
+export type DataPlaneSettings = Partial<Pick<GatewayConfig, 'interfaces' | 'addressBook' | 'services' | 'ipRules' | 'routes' | 'hosts'>>;
+
 export type TunnelOverrides = Partial<TunnelConfig> & Pick<TunnelConfig, 'name' | 'localEndpoint' | 'remoteEndpoint'>;
 
 /** A normalised tunnel with the defaults of the config model. */
@@ -88,14 +91,15 @@ export class Lab {
   }
 
   static async start(options: {
-    ours: { address: string; tunnels: TunnelConfig[]; engine?: Partial<GatewayConfig['engine']> };
-    peers: Array<{ address: string; tunnels: TunnelConfig[] }>;
+    /** `network`: interfaces, rules, routes and hosts of the data plane (the rest of the config is made from the tunnels). */
+    ours: { address: string; tunnels: TunnelConfig[]; engine?: Partial<GatewayConfig['engine']>; network?: DataPlaneSettings };
+    peers: Array<{ address: string; tunnels: TunnelConfig[]; network?: DataPlaneSettings }>;
     seed: string;
     start?: number;
   }): Promise<Lab> {
     const lab = new Lab(options.seed, options.start ?? Date.UTC(2026, 0, 1, 12, 0, 0));
-    lab.ours = await lab.startNode(options.ours.address, makeConfig(options.ours.tunnels, options.ours.engine), true);
-    for (const peer of options.peers) lab.peers.set(peer.address, await lab.startNode(peer.address, makeConfig(peer.tunnels), false));
+    lab.ours = await lab.startNode(options.ours.address, { ...makeConfig(options.ours.tunnels, options.ours.engine), ...options.ours.network }, true);
+    for (const peer of options.peers) lab.peers.set(peer.address, await lab.startNode(peer.address, { ...makeConfig(peer.tunnels), ...peer.network }, false));
     return lab;
   }
 

@@ -9,7 +9,7 @@
 import type { TunnelConfig } from '@tunnelscope/api';
 import type { DiagnosisEvent, SaStateSnapshot } from '../model/diagnosis-input.ts';
 import type { FindingCode } from '../model/finding.ts';
-import { Lab, makeConfig, makeTunnel, mirrorTunnel } from './lab-bench.ts';
+import { Lab, makeConfig, makeTunnel, mirrorTunnel, type DataPlaneSettings } from './lab-bench.ts';
 import type { GatewayConfig } from '@tunnelscope/api';
 
 export interface Rng {
@@ -142,14 +142,18 @@ interface Stage {
 }
 
 /** Starts our gateway with two healthy tunnels first, then the scenario's tunnels; brings the healthy ones up. */
-async function stage(rng: Rng, seed: string, scenarioTunnels: (facts: VariantFacts) => { ours: TunnelConfig[]; peers: Array<{ address: string; tunnels: TunnelConfig[] }> }): Promise<Stage> {
+async function stage(
+  rng: Rng,
+  seed: string,
+  scenarioTunnels: (facts: VariantFacts) => { ours: TunnelConfig[]; network?: DataPlaneSettings; peers: Array<{ address: string; tunnels: TunnelConfig[]; network?: DataPlaneSettings }> },
+): Promise<Stage> {
   const facts = new VariantFacts(rng);
   const healthyPeers = [facts.peerAddress(), facts.peerAddress()];
   const healthy = healthyPeers.map((peer) => facts.tunnel(peer, { ikeProposals: [rng.pick(IKE_CHOICES)], ipsecProposals: [rng.pick(ESP_CHOICES)] }));
   const scenario = scenarioTunnels(facts);
   const lab = await Lab.start({
     seed,
-    ours: { address: facts.ourAddress, tunnels: [...healthy, ...scenario.ours], engine: { snoop: { mode: facts.snoop ? 'brief' : 'off', peer: '' } } },
+    ours: { address: facts.ourAddress, tunnels: [...healthy, ...scenario.ours], engine: { snoop: { mode: facts.snoop ? 'brief' : 'off', peer: '' } }, ...(scenario.network ? { network: scenario.network } : {}) },
     peers: [...healthy.map((tunnel) => ({ address: tunnel.remoteEndpoint, tunnels: [mirrorTunnel(tunnel)] })), ...scenario.peers],
   });
   for (const tunnel of healthy) {
@@ -181,6 +185,12 @@ function initiate(lab: Lab, ours: boolean, tunnel: TunnelConfig): void {
   if (ours) lab.gateway.initiate(tunnel.name);
   else lab.peer(tunnel.remoteEndpoint).initiate(tunnel.name);
   lab.settle();
+}
+
+/** The .1 (gateway) and .20 (host) of a /24 written as "a.b.c.0/24". */
+function hostsOf(network: string): { gateway: string; host: string } {
+  const base = network.split('/')[0]!.split('.').slice(0, 3).join('.');
+  return { gateway: `${base}.1`, host: `${base}.20` };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -426,6 +436,122 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'ping through the tunnel dropped (ICMP rule missing)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      const dropRule = rng.bool();
+      const weInitiate = rng.bool();
+      const staged = await stage(rng, seed, (facts) => {
+        const peer = facts.peerAddress();
+        ours = facts.tunnel(peer);
+        const local = ours.localNetworks[0]!;
+        const remote = ours.remoteNetworks[0]!;
+        const allowTraffic = { name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'int', destinationNetwork: local, service: 'all_services' };
+        const dropAll = { name: 'drop-rest', action: 'Drop' as const, sourceInterface: 'any', sourceNetwork: 'all-nets-ip4', destinationInterface: 'any', destinationNetwork: 'all-nets-ip4', service: 'all_services' };
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+            ],
+            ipRules: dropRule ? [allowTraffic, dropAll] : [allowTraffic],
+            routes: [
+              { network: local, interface: 'int', gateway: '', metric: 0 },
+              { network: remote, interface: ours.name, gateway: '', metric: 0 },
+            ],
+          },
+          peers: [
+            {
+              address: peer,
+              tunnels: [mirrorTunnel(ours)],
+              network: {
+                interfaces: [
+                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
+                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
+                ],
+                ipRules: [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
+                routes: [
+                  { network: remote, interface: 'int', gateway: '', metric: 0 },
+                  { network: local, interface: ours.name, gateway: '', metric: 0 },
+                ],
+                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
+              },
+            },
+          ],
+        };
+      });
+      const { lab } = staged;
+      initiate(lab, weInitiate, ours);
+      void lab.peer(ours.remoteEndpoint).dataPlane.ping({ source: hostsOf(ours.remoteNetworks[0]!).host, destination: hostsOf(ours.localNetworks[0]!).gateway, count: 2, timeoutMs: 1000 });
+      lab.advance(5_000, 500);
+      return finish(staged, [ours.name], 'icmp_rule_missing', `${weInitiate ? 'we' : 'peer'} initiate; ${dropRule ? 'a drop-all rule' : 'no rule'} catches the echo`);
+    },
+  },
+  {
+    name: 'ESP for an unknown SPI (the tunnel went down on our side only)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      const weInitiate = rng.bool();
+      const pingGateway = rng.bool();
+      const staged = await stage(rng, seed, (facts) => {
+        const peer = facts.peerAddress();
+        ours = facts.tunnel(peer, { dpd: { enabled: true, intervalSeconds: rng.pick([10, 30]), timeoutSeconds: 120 } });
+        const local = ours.localNetworks[0]!;
+        const remote = ours.remoteNetworks[0]!;
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+            ],
+            ipRules: [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'any', destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
+            routes: [
+              { network: local, interface: 'int', gateway: '', metric: 0 },
+              { network: remote, interface: ours.name, gateway: '', metric: 0 },
+            ],
+            hosts: [{ name: 'hq-host', interface: 'int', address: hostsOf(local).host, services: ['icmp', 'udp'] }],
+          },
+          peers: [
+            {
+              address: peer,
+              // The peer has no DPD: it never notices that we dropped the tunnel.
+              tunnels: [mirrorTunnel(ours, { dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 } })],
+              network: {
+                interfaces: [
+                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
+                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
+                ],
+                ipRules: [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
+                routes: [
+                  { network: remote, interface: 'int', gateway: '', metric: 0 },
+                  { network: local, interface: ours.name, gateway: '', metric: 0 },
+                ],
+                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
+              },
+            },
+          ],
+        };
+      });
+      const { lab } = staged;
+      initiate(lab, weInitiate, ours);
+      // The peer's IKE hangs: IKE datagrams to it are lost (plain IKE port, or the non-ESP marker), its ESP still flows.
+      const peer = ours.remoteEndpoint;
+      lab.filter = (d) => {
+        const ike = d.to.port === lab.config.engine.ikePort || (d.bytes.length >= 4 && d.bytes[0] === 0 && d.bytes[1] === 0 && d.bytes[2] === 0 && d.bytes[3] === 0);
+        return d.to.address === peer && ike ? [] : [d];
+      };
+      // Our DPD gives up and removes our SAs; the peer keeps its own.
+      lab.advance(400_000, 2_000);
+      const target = pingGateway ? hostsOf(ours.localNetworks[0]!).gateway : hostsOf(ours.localNetworks[0]!).host;
+      void lab.peer(peer).dataPlane.ping({ source: hostsOf(ours.remoteNetworks[0]!).host, destination: target, count: 2, timeoutMs: 1000 });
+      lab.advance(3_000, 500);
+      lab.filter = undefined;
+      return finish(staged, [ours.name], 'esp_unknown_spi', `${weInitiate ? 'we' : 'peer'} initiate; our DPD removes the SAs, the peer pings ${pingGateway ? 'our gateway' : 'a host behind us'} through its stale SA`);
+    },
+  },
+  {
     name: 'peer not responding',
     async run(rng, seed) {
       let ours!: TunnelConfig;
@@ -448,6 +574,167 @@ export const SCENARIOS: readonly Scenario[] = [
       lab.advance(400_000, 2_000);
       lab.filter = undefined;
       return finish(staged, [ours.name], 'peer_not_responding', silentFromStart ? 'we initiate, the peer never answers' : 'the peer goes silent after the tunnel is up (DPD)');
+    },
+  },
+  // Data plane (issue 8): appended, so the seeds of the scenarios above stay as they were.
+  {
+    name: 'keep-alive failing (no answer from the far address)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      const weInitiate = rng.bool();
+      const peerDropsIcmp = rng.bool();
+      const staged = await stage(rng, seed, (facts) => {
+        const peer = facts.peerAddress();
+        const networks = facts.networks();
+        // Keep-alive from our int address to an address behind the peer where no host exists.
+        ours = facts.tunnel(peer, {
+          localNetworks: [networks.local],
+          remoteNetworks: [networks.remote],
+          keepAlive: { enabled: true, sourceAddress: hostsOf(networks.local).gateway, destinationAddress: hostsOf(networks.remote).gateway.replace(/\.1$/, '.99'), intervalSeconds: rng.pick([2, 5, 10]) },
+        });
+        const local = ours.localNetworks[0]!;
+        const remote = ours.remoteNetworks[0]!;
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+            ],
+            ipRules: [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'int', destinationNetwork: local, service: 'all_services' }],
+            routes: [
+              { network: local, interface: 'int', gateway: '', metric: 0 },
+              { network: remote, interface: ours.name, gateway: '', metric: 0 },
+            ],
+            hosts: [{ name: 'hq-host', interface: 'int', address: hostsOf(local).host, services: ['icmp', 'udp'] }],
+          },
+          peers: [
+            {
+              address: peer,
+              tunnels: [mirrorTunnel(ours, { keepAlive: { enabled: false, sourceAddress: '', destinationAddress: '' } })],
+              network: {
+                interfaces: [
+                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
+                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
+                ],
+                // Either the probes reach the site network and find nobody, or the peer's rule set drops them.
+                ipRules: peerDropsIcmp ? [] : [{ name: 'hq-to-site', action: 'Allow', sourceInterface: ours.name, sourceNetwork: local, destinationInterface: 'int', destinationNetwork: remote, service: 'all_services' }],
+                routes: [
+                  { network: remote, interface: 'int', gateway: '', metric: 0 },
+                  { network: local, interface: ours.name, gateway: '', metric: 0 },
+                ],
+                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
+              },
+            },
+          ],
+        };
+      });
+      const { lab } = staged;
+      initiate(lab, weInitiate, ours);
+      lab.advance(60_000, 1_000);
+      return finish(staged, [ours.name], 'keepalive_failing', `${weInitiate ? 'we' : 'peer'} initiate; ${peerDropsIcmp ? 'the peer drops the probes' : 'no host at the keep-alive address'}`);
+    },
+  },
+  {
+    name: 'management route through the tunnel (13.6.5)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      const upFirst = rng.bool();
+      const mgmtRemote = `10.254.${rng.int(1, 200)}`;
+      const station = `${mgmtRemote}.${rng.int(10, 99)}`;
+      const staged = await stage(rng, seed, (facts) => {
+        const peer = facts.peerAddress();
+        ours = facts.tunnel(peer);
+        const local = ours.localNetworks[0]!;
+        const remote = ours.remoteNetworks[0]!;
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+              { name: 'mgm', addresses: ['10.255.0.1/24'], description: '' },
+            ],
+            addressBook: [
+              { name: 'mgmt-net', networks: ['10.255.0.0/24'] },
+              { name: 'mgmt-remote', networks: [`${mgmtRemote}.0/24`] },
+            ],
+            ipRules: [
+              { name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'int', destinationNetwork: local, service: 'all_services' },
+              { name: 'management-to-gateway', action: 'Allow' as const, sourceInterface: 'mgm', sourceNetwork: 'mgmt-remote', destinationInterface: 'core', destinationNetwork: 'all-nets-ip4', service: 'all_services' },
+            ],
+            // all-nets-ip4 into the tunnel; mgmt-net keeps its route, the network behind the mgm router has none.
+            routes: [
+              { network: local, interface: 'int', gateway: '', metric: 0 },
+              { network: 'mgmt-net', interface: 'mgm', gateway: '', metric: 0 },
+              { network: 'all-nets-ip4', interface: ours.name, gateway: '', metric: 0 },
+            ],
+            hosts: [{ name: 'mgmt-station', interface: 'mgm', address: station, services: ['icmp', 'udp'] }],
+          },
+          peers: [{ address: peer, tunnels: [mirrorTunnel(ours)] }],
+        };
+      });
+      const { lab } = staged;
+      if (upFirst) initiate(lab, rng.bool(), ours);
+      void lab.gateway.dataPlane.ping({ source: station, destination: '10.255.0.1', count: 3, timeoutMs: 1000 });
+      lab.advance(5_000, 500);
+      return finish(staged, [ours.name], 'management_route_via_tunnel', `${upFirst ? 'tunnel up' : 'tunnel down (the reply triggers a negotiation)'}; the station ${station} behind the mgm router pings the gateway`);
+    },
+  },
+  {
+    name: 'roaming client address overlap (13.6.1)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      let client!: TunnelConfig;
+      const viaNotify = rng.bool();
+      const staged = await stage(rng, seed, (facts) => {
+        const networks = facts.networks();
+        const local = networks.local;
+        const poolNet = `10.${rng.int(90, 99)}.${rng.int(0, 255)}.0/24`;
+        const psk = { type: 'passphrase' as const, value: `roam-${rng.int(1000, 9999)}-${rng.int(1000, 9999)}` };
+        const inside = `${local.split('.').slice(0, 3).join('.')}.${rng.int(100, 200)}`;
+        // The client's own address inside our network: its IKE source (no NAT), or announced in ADDITIONAL_IP4_ADDRESS.
+        const clientAddress = viaNotify ? facts.peerAddress() : inside;
+        ours = makeTunnel({
+          name: facts.name(),
+          localEndpoint: facts.ourAddress,
+          remoteEndpoint: 'none',
+          localNetworks: [local],
+          remoteNetworks: [poolNet],
+          addressPool: poolNet.replace(/\.0\/24$/, '.0/28'),
+          ikeProposals: [facts.ike],
+          ipsecProposals: [facts.esp],
+          auth: { method: 'psk', psk },
+        });
+        client = makeTunnel({
+          name: 'vpn',
+          localEndpoint: clientAddress,
+          remoteEndpoint: facts.ourAddress,
+          localNetworks: [poolNet],
+          remoteNetworks: [local],
+          ikeProposals: [facts.ike],
+          ipsecProposals: [facts.esp],
+          auth: { method: 'psk', psk },
+          requestVirtualIp: true,
+          ...(viaNotify ? { additionalAddresses: [inside] } : {}),
+        });
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+            ],
+            routes: [{ network: local, interface: 'int', gateway: '', metric: 0 }],
+            hosts: [{ name: 'hq-host', interface: 'int', address: hostsOf(local).host, services: ['icmp', 'udp'] }],
+          },
+          peers: [{ address: clientAddress, tunnels: [client] }],
+        };
+      });
+      const { lab } = staged;
+      lab.peer(client.localEndpoint).initiate(client.name);
+      lab.settle();
+      return finish(staged, [ours.name], 'roaming_address_overlap', viaNotify ? 'the client announces its local address in ADDITIONAL_IP4_ADDRESS' : 'the client\'s IKE source address (no NAT) lies in our network');
     },
   },
 ];

@@ -42,6 +42,8 @@ function peerOf(event: TunnelscopeEvent): string | null {
       return event.remote.address;
     case 'ike.psk.diagnosis':
       return event.peer.address;
+    case 'dataplane.esp.error':
+      return event.remote.address;
     default:
       return null;
   }
@@ -99,6 +101,17 @@ export function describeEvent(event: TunnelscopeEvent): string {
     case 'ike.negotiation.started':
     case 'ike.sa.up':
       return `${event.type} as ${event.role} with ${event.remote.address}:${event.remote.port}`;
+    case 'dataplane.packet.dropped':
+    case 'dataplane.esp.error':
+    case 'roaming.address.overlap':
+    case 'cert.store.problem':
+      return event.message;
+    case 'dataplane.keepalive':
+      return `keep-alive ${event.tunnel} ${event.source} -> ${event.destination}: ${event.state} (sent ${event.sent}, received ${event.received}, ${event.lost} lost in a row${event.lastError ? `; ${event.lastError}` : ''})`;
+    case 'cert.crl.fetch':
+      return `CRL ${event.url}: ${event.state}${event.error ? ` (${event.error})` : ''}`;
+    case 'cert.cache.changed':
+      return `certificate cache ${event.reason}: ${event.certificates} certificate(s), ${event.crls} CRL(s)`;
     default:
       return `${event.type} ${ikeSaIdOf(event) ?? ''}`.trim();
   }

@@ -5,7 +5,10 @@
  *   - never set an all-nets network (0.0.0.0/0, ::/0, all-nets-ip4/6, or an
  *     address book entry holding one),
  *   - only touch tunnels and address book entries that exist,
- *   - reordering DH groups keeps exactly the same transforms.
+ *   - reordering DH groups keeps exactly the same transforms,
+ *   - a new IP rule names interfaces that exist and goes before the rule it
+ *     is placed above (which must exist); a new route is never all-nets and
+ *     never duplicates an existing route.
  * Returns a new config; the input is not modified.
  */
 import type { GatewayConfig, TunnelConfig } from '@tunnelscope/api';
@@ -32,7 +35,48 @@ function checkNetworks(config: GatewayConfig, networks: readonly string[]): stri
   return undefined;
 }
 
+/** Interfaces a rule or route may name: configured interfaces, tunnels (each is an interface) and, for rules, "any". */
+function knownInterface(config: GatewayConfig, name: string, allowAny: boolean): boolean {
+  return (allowAny && name === 'any') || config.interfaces.some((i) => i.name === name) || config.tunnels.some((t) => t.name === name);
+}
+
+function checkNetworkReference(config: GatewayConfig, network: string): string | undefined {
+  return addressBookOf(config).has(network) || parseNetwork(network) !== undefined ? undefined : `"${network}" is neither a network nor an address book name`;
+}
+
+function addIpRule(config: GatewayConfig, action: Extract<FixAction, { kind: 'add-ip-rule' }>): ApplyResult {
+  const { rule } = action;
+  for (const [field, name] of [['sourceInterface', rule.sourceInterface], ['destinationInterface', rule.destinationInterface]] as const) {
+    if (!knownInterface(config, name, true)) return { ok: false, reason: `rule ${field}: no interface or tunnel "${name}"` };
+  }
+  for (const network of [rule.sourceNetwork, rule.destinationNetwork]) {
+    const problem = checkNetworkReference(config, network);
+    if (problem) return { ok: false, reason: problem };
+  }
+  if (rule.name !== '' && config.ipRules.some((existing) => existing.name === rule.name)) return { ok: false, reason: `a rule named "${rule.name}" exists already` };
+  const { position } = action;
+  if (!Number.isInteger(position) || position < 0 || position > config.ipRules.length) return { ok: false, reason: `rule position ${position} is outside the rule set (0..${config.ipRules.length})` };
+  // The config changed since the fix was computed: the rule it must go above is no longer there.
+  if (action.before !== null && config.ipRules[position]?.name !== action.before) return { ok: false, reason: `rule ${position} is no longer "${action.before}": diagnose again` };
+  const ipRules = [...config.ipRules];
+  ipRules.splice(position, 0, { ...rule });
+  return { ok: true, config: { ...config, ipRules }, changedPaths: [`ipRules[${position}]`] };
+}
+
+function addRoute(config: GatewayConfig, action: Extract<FixAction, { kind: 'add-route' }>): ApplyResult {
+  const { route } = action;
+  if (!knownInterface(config, route.interface, false)) return { ok: false, reason: `route interface: no interface or tunnel "${route.interface}"` };
+  const problem = checkNetworks(config, [route.network]);
+  if (problem) return { ok: false, reason: problem };
+  if (config.routes.some((existing) => existing.network === route.network && existing.interface === route.interface)) {
+    return { ok: false, reason: `a route for ${route.network} via ${route.interface} exists already` };
+  }
+  return { ok: true, config: { ...config, routes: [...config.routes, { ...route }] }, changedPaths: [`routes[${config.routes.length}]`] };
+}
+
 function applyOne(config: GatewayConfig, action: FixAction): ApplyResult {
+  if (action.kind === 'add-ip-rule') return addIpRule(config, action);
+  if (action.kind === 'add-route') return addRoute(config, action);
   if (action.kind === 'set-address-book-networks') {
     const index = config.addressBook.findIndex((entry) => entry.name === action.entry);
     if (index < 0) return { ok: false, reason: `no address book entry "${action.entry}"` };
@@ -84,6 +128,9 @@ function applyOne(config: GatewayConfig, action: FixAction): ApplyResult {
     }
     case 'enable-dpd':
       return { ok: true, config: replaceTunnel(config, index, { ...tunnel, dpd: { ...tunnel.dpd, enabled: true } }), changedPaths: [`tunnels[${index}].dpd.enabled`] };
+    case 'set-crl-checking':
+      if (tunnel.auth.method !== 'certificate') return { ok: false, reason: `"${tunnel.name}" does not authenticate with certificates` };
+      return { ok: true, config: replaceTunnel(config, index, { ...tunnel, crlChecking: action.enabled }), changedPaths: [`tunnels[${index}].crlChecking`] };
     case 'set-lifetime': {
       if (!Number.isInteger(action.seconds) || action.seconds < 60) return { ok: false, reason: 'a lifetime is a whole number of seconds, at least 60' };
       return { ok: true, config: replaceTunnel(config, index, { ...tunnel, [action.field]: action.seconds }), changedPaths: [`tunnels[${index}].${action.field}`] };

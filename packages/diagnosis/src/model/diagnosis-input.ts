@@ -97,6 +97,17 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<TunnelscopeEventType>([
   'log.event',
   'ike.datagram.dropped',
   'ike.psk.diagnosis',
+  // Data plane (issue 8): flows, drops, ESP errors, keep-alive, roaming clients.
+  'flow.created',
+  'dataplane.packet.dropped',
+  'dataplane.esp.error',
+  'dataplane.keepalive',
+  'cfg.address.assigned',
+  'roaming.address.overlap',
+  // Certificates (issue 7): CRL fetches, the cache, the certificate directory.
+  'cert.crl.fetch',
+  'cert.cache.changed',
+  'cert.store.problem',
 ]);
 
 /**

@@ -5,7 +5,7 @@
  * app renders; `proposeFix` turns a finding's machine-applicable fix into a
  * new config and its diff.
  */
-import type { PskType, ResponderPolicy } from '@tunnelscope/api';
+import type { IpRule, PskType, ResponderPolicy, RouteConfig } from '@tunnelscope/api';
 
 /**
  * Every finding code, with the seed's message as its title and the seed
@@ -97,6 +97,84 @@ export const FINDING_CATALOGUE = {
     title: 'Management interface failure with VPN',
     seedSection: '13.6.5',
   },
+  // Certificates (13.6.2, 13.6.6 #5): one code per precise cause of "No public key found".
+  certificate_other_ca: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (the certificate is not signed by the same CA server)',
+  },
+  certificate_expired: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5, 13.6.2 (the certificate has expired)',
+  },
+  certificate_not_yet_valid: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5, 13.6.2 (not yet valid: system time or time zone)',
+  },
+  certificate_revoked: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5, 13.6.2 (revoked: listed in the CA\'s CRL)',
+  },
+  crl_unreachable: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5, 13.6.2 (unable to reach the CRL on the CA server)',
+  },
+  crl_dns_failure: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (the CRL path does not resolve)',
+  },
+  no_dns_servers: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (no DNS client configured to resolve the CRL path)',
+  },
+  crl_invalid: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5, 13.6.2 (the CRL from the CA server cannot be used)',
+  },
+  certificate_wrong_purpose: {
+    title: 'Check that the correct certificates have been used for the correct purposes',
+    seedSection: '13.6.2',
+  },
+  certificate_identity_mismatch: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (the certificate does not name the expected identity)',
+  },
+  no_certificate_received: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (no certificate received)',
+  },
+  certificate_bad_signature: {
+    title: 'No public key found',
+    seedSection: '13.6.6 #5 (the certificate\'s signature does not verify)',
+  },
+  local_certificate_problem: {
+    title: 'Check that the certificate .cer and .key files have the same filename',
+    seedSection: '13.6.2 (our own certificate cannot be used)',
+  },
+  certificate_name_mismatch: {
+    title: 'Check that the certificate .cer and .key files have the same filename',
+    seedSection: '13.6.2',
+  },
+  certificate_cache_stale: {
+    title: 'Use the ike CLI command to clear the certificate cache (ike -certflush)',
+    seedSection: '13.6.2 (the certificate cache)',
+  },
+  // Data plane (13.6.1, 13.6.5, 13.6.6 #3).
+  icmp_rule_missing: {
+    title: 'Use ICMP Ping to confirm that the tunnel is working: the ICMP rule is missing',
+    seedSection: '13.6.1',
+  },
+  keepalive_failing: {
+    title: 'Keep-alive through the tunnel is failing',
+    seedSection: '13.6.6 #3 (DPD and/or Keep-Alive)',
+  },
+  esp_unknown_spi: {
+    title: 'Ike_invalid_payload, Ike_invalid_cookie',
+    seedSection: '13.6.6 #3 (ESP for an SA that no longer exists: the tunnel is up on one side only)',
+  },
+  roaming_address_overlap: {
+    title: 'Try and avoid duplication of IP addresses',
+    seedSection: '13.6.1 (roaming client address duplication)',
+  },
 } as const satisfies Record<string, { title: string; seedSection: string }>;
 
 export type FindingCode = keyof typeof FINDING_CATALOGUE;
@@ -153,7 +231,16 @@ export type FixAction =
   | { readonly kind: 'set-responder-policy'; readonly tunnel: string; readonly policy: ResponderPolicy }
   | { readonly kind: 'set-psk-type'; readonly tunnel: string; readonly type: PskType }
   | { readonly kind: 'enable-dpd'; readonly tunnel: string }
-  | { readonly kind: 'set-lifetime'; readonly tunnel: string; readonly field: 'ikeLifetimeSeconds' | 'ipsecLifetimeSeconds'; readonly seconds: number };
+  | { readonly kind: 'set-lifetime'; readonly tunnel: string; readonly field: 'ikeLifetimeSeconds' | 'ipsecLifetimeSeconds'; readonly seconds: number }
+  /**
+   * Inserts an IP rule at `position` (0 = top; the rules' length = the end): above `before`, the
+   * Drop/Reject rule that would shadow it (null: nothing does, it goes at the end).
+   */
+  | { readonly kind: 'add-ip-rule'; readonly rule: IpRule; readonly position: number; readonly before: string | null }
+  /** Adds a route (a specific network: never all-nets). */
+  | { readonly kind: 'add-route'; readonly route: RouteConfig }
+  /** Seed 13.6.2: disable CRL checking to see if CA server access is the problem. */
+  | { readonly kind: 'set-crl-checking'; readonly tunnel: string; readonly enabled: boolean };
 
 export type FixActionKind = FixAction['kind'];
 

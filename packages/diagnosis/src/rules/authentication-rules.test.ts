@@ -75,9 +75,12 @@ describe('incorrect pre-shared key', () => {
 });
 
 describe('no public key found', () => {
-  it('a certificate tunnel this build cannot use yet: the daemon says no public key', async () => {
+  it('a certificate tunnel without a certificate store: the daemon says no public key, cause local_certificate', async () => {
     const ours = ourTunnel({ auth: { method: 'certificate', certificate: 'gw', rootCertificates: ['ca'] } });
     const { findings } = await runPair({ ours: [ours], peer: [mirrorTunnel(ourTunnel())] });
-    expect(findings[0]).toMatchObject({ code: 'no_public_key_found', title: 'No public key found', tunnel: 'hq-branch' });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: 'local_certificate_problem', title: 'Check that the certificate .cer and .key files have the same filename', tunnel: 'hq-branch', side: 'local' });
+    expect(findings[0]!.explanation).toMatch(/no certificate store configured/);
+    expect(findings[0]!.fixSteps[0]).toMatch(/gw\.cer and gw\.key/);
   });
 });

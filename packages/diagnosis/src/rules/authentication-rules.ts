@@ -229,10 +229,10 @@ export const noPublicKeyFoundRule: DiagnosisRule = {
   code: 'no_public_key_found',
   severity: 'error',
   basis: 'events',
-  reads: { conditions: ['auth_method_without_public_key'], config: ['tunnels[].auth'] },
-  when: 'the peer authenticates with a signature the selected tunnel has no certificate or key for',
+  reads: { conditions: ['auth_method_without_public_key', 'certificate_refused_by_peer'], config: ['tunnels[].auth'] },
+  when: 'the peer authenticates with a signature the selected tunnel has no certificate or key for, or the peer refused our certificate (its own log names the cause)',
   evaluate(ctx) {
-    const logs = ctx.index.logsWithCondition(['auth_method_without_public_key']).filter((log) => !ctx.isExplained(log.id));
+    const logs = ctx.index.logsWithCondition(['auth_method_without_public_key', 'certificate_refused_by_peer']).filter((log) => !ctx.isExplained(log.id));
     return [...groupBy(logs, (log) => `${log.tunnel}|${log.peer}`).values()].map((group): FindingDraft => {
       const latest = group[group.length - 1]!;
       const cited = group.flatMap((log) => [log.id, ...lifecycleTwins(ctx.index, log).map((e) => e.id)]);

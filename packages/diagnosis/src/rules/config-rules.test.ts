@@ -68,7 +68,10 @@ describe('config-only findings', () => {
     config.interfaces.push({ name: 'mgmt', addresses: ['172.22.53.18/24'], description: '' });
     config.routes.push({ network: 'all-nets-ip4', interface: 'branch', gateway: '', metric: 0 });
     const [finding] = configOnly(config);
-    expect(finding).toMatchObject({ code: 'management_route_via_tunnel', title: 'Management interface failure with VPN', fixes: [] });
-    expect(finding!.fixSteps[0]).toMatch(/mgmt: 172\.22\.53\.18\/24/);
+    expect(finding).toMatchObject({ code: 'management_route_via_tunnel', title: 'Management interface failure with VPN', facts: { managementInterface: 'mgmt', managementNetwork: '172.22.53.0/24', seen: 0 } });
+    // From the config alone (nothing seen yet): modest confidence, and the specific route as the fix.
+    expect(finding!.confidence.score).toBe(0.6);
+    expect(finding!.fixes[0]!.actions).toEqual([{ kind: 'add-route', route: { network: '172.22.53.0/24', interface: 'mgmt', gateway: '', metric: 0 } }]);
+    expect(finding!.fixSteps[0]).toMatch(/172\.22\.53\.0\/24 via mgmt/);
   });
 });

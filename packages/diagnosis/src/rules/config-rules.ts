@@ -2,8 +2,8 @@
  * Findings from the config alone (no traffic needed), seed 13.6.1 and
  * 13.6.5: a tunnel above another that catches its peer (the roaming
  * all-nets tunnel of the seed), duplicate tunnels, networks written with
- * host bits, overlapping networks, and an all-nets route into a tunnel
- * (management interface failure). Config findings get modest confidence:
+ * host bits and overlapping networks (the all-nets route into a tunnel of
+ * 13.6.5 is in dataplane-rules.ts: it also reads drops and flows). Config findings get modest confidence:
  * they say what WILL go wrong, not what did; a selection trace that shows
  * it happening raises it.
  */
@@ -256,40 +256,5 @@ export const localRemoteOverlapRule: DiagnosisRule = {
       });
     });
     return drafts;
-  },
-};
-
-export const managementRouteViaTunnelRule: DiagnosisRule = {
-  code: 'management_route_via_tunnel',
-  severity: 'warning',
-  basis: 'config',
-  reads: { config: ['routes[].network', 'routes[].interface', 'interfaces[]'] },
-  when: 'a route sends all-nets into a tunnel (management traffic may follow it)',
-  evaluate(ctx) {
-    const tunnelNames = new Set(ctx.config.tunnels.map((t) => t.name));
-    return ctx.config.routes.flatMap((route, index): FindingDraft[] => {
-      if (!tunnelNames.has(route.interface) || !coversAllNets([route.network], ctx.book)) return [];
-      const others = ctx.config.interfaces.filter((i) => !tunnelNames.has(i.name) && i.addresses.length > 0);
-      return [
-        {
-          tunnel: route.interface,
-          peer: null,
-          phase: 'ipsec',
-          side: 'local',
-          score: 0.6,
-          reasoning: [`routes[${index}] sends ${route.network} through the tunnel "${route.interface}"`],
-          evidenceEventIds: [],
-          explains: [],
-          configPaths: [`routes[${index}]`],
-          explanation: `Management interface failure with VPN: a route in the main routing table sends all-nets through the VPN tunnel "${route.interface}", so replies to management traffic can leave through the tunnel instead of the management interface.`,
-          fixSteps: [
-            `Create a specific route for the management sub-network via the management interface${others.length > 0 ? ` (${others.map((i) => `${i.name}: ${i.addresses.join(', ')}`).join('; ')})` : ''}, so it is preferred over the all-nets route.`,
-          ],
-          fixes: [],
-          facts: { route: index },
-          discriminator: String(index),
-        },
-      ];
-    });
   },
 };

@@ -1,5 +1,5 @@
 /** Constructors for the machine-applicable fixes rules offer (checked again by proposeFix before applying). */
-import type { PskType, ResponderPolicy } from '@tunnelscope/api';
+import type { IpRule, PskType, ResponderPolicy, RouteConfig } from '@tunnelscope/api';
 import type { FixOption } from '../model/finding.ts';
 
 export function addProposalFix(tunnel: string, list: 'ikeProposals' | 'ipsecProposals', proposal: string): FixOption {
@@ -67,5 +67,36 @@ export function lifetimeFix(tunnel: string, field: 'ikeLifetimeSeconds' | 'ipsec
     id: `set-${field === 'ikeLifetimeSeconds' ? 'ike' : 'ipsec'}-lifetime`,
     summary: `Set the ${field === 'ikeLifetimeSeconds' ? 'IKE' : 'IPsec'} lifetime of "${tunnel}" to ${seconds} s, as the peer has it`,
     actions: [{ kind: 'set-lifetime', tunnel, field, seconds }],
+  };
+}
+
+/** Adds an IP rule at `position`: above the Drop/Reject rule that would shadow it (`before`), or at the end. */
+export function addIpRuleFix(rule: IpRule, position: number, before: string | null, why: string): FixOption {
+  const text = `${rule.action} ${rule.sourceInterface} ${rule.sourceNetwork} ${rule.destinationInterface} ${rule.destinationNetwork} ${rule.service}`;
+  const where = before === null ? `as rule ${position}, at the end of the rule set` : `as rule ${position}, above "${before || `rule ${position}`}"`;
+  return {
+    id: 'add-ip-rule',
+    summary: `Add the IP rule "${text}" ${where} (${why})`,
+    actions: [{ kind: 'add-ip-rule', rule, position, before }],
+  };
+}
+
+/** Adds a specific route (seed 13.6.5: the management network back out of the management interface). */
+export function addRouteFix(route: RouteConfig, why: string): FixOption {
+  return {
+    id: 'add-route',
+    summary: `Add the route ${route.network} via ${route.interface}${route.gateway ? ` (gateway ${route.gateway})` : ''} (${why})`,
+    actions: [{ kind: 'add-route', route }],
+  };
+}
+
+/** Seed 13.6.2: disable CRL checking to see whether CA server access is the problem. */
+export function crlCheckingFix(tunnel: string, enabled: boolean): FixOption {
+  return {
+    id: enabled ? 'enable-crl-checking' : 'disable-crl-checking',
+    summary: enabled
+      ? `Turn CRL checking on again for "${tunnel}"`
+      : `Disable CRL checking on "${tunnel}" to see if CA server access is the problem (revoked certificates are then accepted: turn it on again once the CA server is reachable)`,
+    actions: [{ kind: 'set-crl-checking', tunnel, enabled }],
   };
 }

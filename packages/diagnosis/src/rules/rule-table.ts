@@ -2,19 +2,20 @@
  * The diagnosis rule table, in evaluation order: specific causes before the
  * generic message they explain (a proven PSK type mismatch before
  * "incorrect pre-shared key", a PFS mismatch before "no proposal chosen",
- * malformed payloads before the timeouts they cause), event rules before
- * config-only rules. Certificate (13.6.2) and data-plane findings are added
- * here as rows when their events exist.
+ * malformed payloads before the timeouts they cause, the certificate cache
+ * and the precise certificate causes before the generic "No public key
+ * found"), event rules before config-only rules.
  */
 import { wrongTunnelSelectedRule, pskTypeMismatchRule, incorrectPskRule, noPublicKeyFoundRule } from './authentication-rules.ts';
 import {
   duplicateTunnelRule,
   localRemoteOverlapRule,
-  managementRouteViaTunnelRule,
   networkHostBitsRule,
   overlappingTunnelsRule,
   tunnelShadowedRule,
 } from './config-rules.ts';
+import { certificateCacheStaleRule, certificateCauseRules, certificateNameMismatchRule } from './certificate-rules.ts';
+import { espUnknownSpiRule, icmpRuleMissingRule, keepaliveFailingRule, managementRouteRule, roamingAddressOverlapRule } from './dataplane-rules.ts';
 import { lifetimeMismatchRule } from './lifetime-rules.ts';
 import { payloadMalformedRule, peerNotRespondingRule, tunnelUpOneSideRule } from './liveness-rules.ts';
 import { dhGroupPreferenceRule, ikeVersionMismatchRule, noCommonDhGroupRule, noProposalChosenRule, pfsMismatchRule } from './proposal-rules.ts';
@@ -27,6 +28,10 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   wrongTunnelSelectedRule,
   pskTypeMismatchRule,
   incorrectPskRule,
+  // Events: certificates (13.6.2, 13.6.6 #5)
+  certificateNameMismatchRule,
+  certificateCacheStaleRule,
+  ...certificateCauseRules,
   noPublicKeyFoundRule,
   // Events: proposals and networks (13.6.6 #1, 13.6.7)
   pfsMismatchRule,
@@ -39,13 +44,19 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   tunnelUpOneSideRule,
   payloadMalformedRule,
   peerNotRespondingRule,
+  // Events: the data plane (13.6.1 ping, 13.6.6 #3 ESP, keep-alive, roaming clients)
+  icmpRuleMissingRule,
+  espUnknownSpiRule,
+  keepaliveFailingRule,
+  roamingAddressOverlapRule,
   // Events over time: rekey cadence
   lifetimeMismatchRule,
-  // Config only (13.6.1, 13.6.5)
+  // Config only (13.6.1)
   duplicateTunnelRule,
   tunnelShadowedRule,
   networkHostBitsRule,
   overlappingTunnelsRule,
   localRemoteOverlapRule,
-  managementRouteViaTunnelRule,
+  // Config, raised by drops and flows (13.6.5)
+  managementRouteRule,
 ];

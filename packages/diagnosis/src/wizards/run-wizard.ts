@@ -25,10 +25,16 @@ function concreteAction(step: WizardStep, tunnel: string, peer: string | null): 
       return { action: 'rekey', tunnel, what: template.what };
     case 'delete-sa':
       return { action: 'delete-sa', tunnel, side: template.side };
+    case 'ping':
+      return { action: 'ping', tunnel, to: template.to };
+    case 'check-certificates':
+      return { action: 'check-certificates', tunnel, check: template.check };
     case 'compare-proposals':
     case 'check-rules':
     case 'test-psk':
     case 'generate-peer-config':
+    case 'flush-certificates':
+    case 'trace-management':
       return { action: template.action, tunnel };
   }
 }

@@ -8,9 +8,9 @@ import { diagnose } from '../diagnose.ts';
 import { EventIndex, type IndexedEvent } from '../events/event-index.ts';
 import type { DiagnosisRule } from '../rules/rule-types.ts';
 import { DIAGNOSIS_RULES } from '../rules/rule-table.ts';
-import type { NextStep, StepContext, StepEvaluation } from './wizard-types.ts';
+import type { ConfigCheck, NextStep, StepContext, StepEvaluation } from './wizard-types.ts';
 
-type Verdict = Omit<StepEvaluation, 'next'> & { readonly next?: NextStep };
+export type Verdict = Omit<StepEvaluation, 'next'> & { readonly next?: NextStep };
 
 /** The wizard for each finding (seed section). */
 export const WIZARD_FOR_FINDING: Readonly<Record<FindingCode, string>> = {
@@ -34,7 +34,26 @@ export const WIZARD_FOR_FINDING: Readonly<Record<FindingCode, string>> = {
   duplicate_tunnel: 'general-checks',
   overlapping_tunnels: 'general-checks',
   local_remote_overlap: 'general-checks',
-  management_route_via_tunnel: 'general-checks',
+  management_route_via_tunnel: 'management-route',
+  certificate_other_ca: 'certificates',
+  certificate_expired: 'certificates',
+  certificate_not_yet_valid: 'certificates',
+  certificate_revoked: 'certificates',
+  crl_unreachable: 'certificates',
+  crl_dns_failure: 'certificates',
+  no_dns_servers: 'certificates',
+  crl_invalid: 'certificates',
+  certificate_wrong_purpose: 'certificates',
+  certificate_identity_mismatch: 'certificates',
+  no_certificate_received: 'error-no-public-key',
+  certificate_bad_signature: 'certificates',
+  local_certificate_problem: 'certificates',
+  certificate_name_mismatch: 'certificates',
+  certificate_cache_stale: 'certificates',
+  icmp_rule_missing: 'general-checks',
+  keepalive_failing: 'error-invalid-payload-cookie',
+  esp_unknown_spi: 'error-invalid-payload-cookie',
+  roaming_address_overlap: 'general-checks',
 };
 
 const EVENT_RULES: readonly DiagnosisRule[] = DIAGNOSIS_RULES.filter((rule) => rule.basis === 'events');
@@ -57,12 +76,12 @@ export function findingsSinceStart(context: StepContext): ReturnType<typeof diag
   );
 }
 
-/** Config-only findings about the tunnel for some codes. */
-export function configFindings(context: StepContext, codes: readonly FindingCode[]): ReturnType<typeof diagnose> {
-  return diagnose({ config: context.config, events: [], now: context.now }, CONFIG_RULES).filter((f) => codes.includes(f.code) && f.tunnel === context.tunnel);
+/** Config-only findings about the tunnel (or, with `anyTunnel`, about any tunnel: a route is the gateway's) for some codes. */
+export function configFindings(context: StepContext, codes: readonly FindingCode[], anyTunnel = false): ReturnType<typeof diagnose> {
+  return diagnose({ config: context.config, events: [], now: context.now }, CONFIG_RULES).filter((f) => codes.includes(f.code) && (anyTunnel || f.tunnel === context.tunnel));
 }
 
-function problemFrom(findings: ReturnType<typeof diagnose>, fallback: string): Verdict {
+export function problemFrom(findings: ReturnType<typeof diagnose>, fallback: string): Verdict {
   const top = findings[0]!;
   return {
     status: 'problem-found',
@@ -74,7 +93,7 @@ function problemFrom(findings: ReturnType<typeof diagnose>, fallback: string): V
   };
 }
 
-function notVerified(message: string): Verdict {
+export function notVerified(message: string): Verdict {
   return { status: 'not-verified', citing: [], configPaths: [], message, findings: [] };
 }
 
@@ -140,28 +159,6 @@ export function compareProposals(context: StepContext): Verdict {
   return notVerified('no offer from the peer since this step began: have the remote side initiate the tunnel');
 }
 
-/** 13.6.1: "Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP" (so the gateway answers a ping through the tunnel). */
-export function checkIcmpRule(context: StepContext): Verdict {
-  const icmpServices = new Set(['icmp', 'all', 'any', 'all_services']);
-  const index = context.config.ipRules.findIndex(
-    (rule) =>
-      rule.action === 'Allow' &&
-      (rule.sourceInterface === context.tunnel || rule.sourceInterface === 'any') &&
-      (rule.destinationInterface === 'core' || rule.destinationInterface === 'any') &&
-      icmpServices.has(rule.service.toLowerCase()),
-  );
-  if (index >= 0) {
-    return { status: 'verified-ok', citing: [], configPaths: [`ipRules[${index}]`], message: `ipRules[${index}] lets ICMP from "${context.tunnel}" reach the gateway.`, findings: [] };
-  }
-  return {
-    status: 'problem-found',
-    citing: [],
-    configPaths: ['ipRules'],
-    message: `no rule allows ICMP from "${context.tunnel}" to the gateway: a ping through the tunnel gets no answer. Add: Allow ${context.tunnel} all-nets-ip4 core all-nets-ip4 ICMP.`,
-    findings: [],
-  };
-}
-
 const CONFIG_CHECK_CODES: Readonly<Record<string, readonly FindingCode[]>> = {
   addresses: ['network_host_bits'],
   'tunnel-order': ['tunnel_shadowed', 'duplicate_tunnel'],
@@ -169,7 +166,7 @@ const CONFIG_CHECK_CODES: Readonly<Record<string, readonly FindingCode[]>> = {
 };
 
 /** Config checks (evidence: config paths). */
-export function checkConfig(check: 'addresses' | 'tunnel-order' | 'network-overlap' | 'dpd' | 'psk-type' | 'auth-method' | 'lifetimes') {
+export function checkConfig(check: ConfigCheck) {
   return (context: StepContext): Verdict => {
     const index = context.config.tunnels.findIndex((t) => t.name === context.tunnel);
     const tunnel = context.config.tunnels[index];

@@ -1,12 +1,13 @@
 /**
- * The guided wizards, one per seed section (13.6.1 general checks, 13.6.4
- * snoop-driven proposal analysis, each 13.6.6 error message, 13.6.7
+ * The guided wizards, one per seed section (13.6.1 general checks, 13.6.2
+ * certificate problems, 13.6.4 snoop-driven proposal analysis, 13.6.5
+ * management interface failure, each 13.6.6 error message, 13.6.7
  * one-sided initiation). Steps are data; their evaluators come from
  * step-evaluators.ts.
  */
+import { checkCertificates, checkIcmpReachability, checkManagementRoute, expectFlushThenOutcome, traceManagementReplies } from './live-step-evaluators.ts';
 import {
   checkConfig,
-  checkIcmpRule,
   compareProposals,
   expectCorrectTunnelSelected,
   expectNoHalfOpenTunnel,
@@ -75,11 +76,11 @@ export const WIZARDS: readonly Wizard[] = [
       },
       {
         id: 'icmp-rule',
-        title: 'Allow ICMP through the tunnel to the gateway',
-        instruction: 'To answer a ping through {tunnel}, the rule set needs: Allow {tunnel} all-nets-ip4 core all-nets-ip4 ICMP.',
-        action: { action: 'check-rules' },
+        title: 'Use ICMP Ping to confirm that the tunnel is working',
+        instruction: 'Ping the gateway\'s own address through {tunnel} from the far side. If the gateway is to respond, the rule set needs: Allow {tunnel} all-nets-ip4 core all-nets-ip4 ICMP.',
+        action: { action: 'ping', to: 'gateway' },
         nextOnOk: 'initiate-local',
-        evaluate: checkIcmpRule,
+        evaluate: checkIcmpReachability,
       },
       initiateFromLocal('initiate-local', 'correct-tunnel', 'Initiate {tunnel} from this side and watch it come up.'),
       initiateFromRemote(
@@ -96,6 +97,63 @@ export const WIZARDS: readonly Wizard[] = [
         nextOnOk: null,
         evaluate: checkConfig('network-overlap'),
       },
+    ],
+  },
+  {
+    id: 'certificates',
+    seedSection: '13.6.2',
+    title: 'Troubleshooting certificate problems',
+    summary: 'The seed\'s checklist on the live certificate cache: purposes, .cer/.key names, expiry, system time and time zone, CRL access, and the cache flush.',
+    steps: [
+      {
+        id: 'purposes',
+        title: 'Check that the correct certificates have been used for the correct purposes',
+        instruction: 'Our certificate for {tunnel} must be an end-entity certificate made for signing, the peer\'s too, and the peer\'s must be issued by a CA {tunnel} trusts.',
+        action: { action: 'check-certificates', check: 'purposes' },
+        nextOnOk: 'file-names',
+        evaluate: checkCertificates('purposes'),
+      },
+      {
+        id: 'file-names',
+        title: 'Check that the certificate .cer and .key files have the same filename',
+        instruction: 'For example my_cert.key and my_cert.cer: the certificate {tunnel} names needs its key under the same name.',
+        action: { action: 'check-certificates', check: 'file-names' },
+        nextOnOk: 'expiry',
+        evaluate: checkCertificates('file-names'),
+      },
+      {
+        id: 'expiry',
+        title: 'Check that the certificates have not expired',
+        instruction: 'Certificates have a specific lifetime; when it expires they cannot be used and new certificates must be issued.',
+        action: { action: 'check-certificates', check: 'expiry' },
+        nextOnOk: 'clock',
+        evaluate: checkCertificates('expiry'),
+      },
+      {
+        id: 'clock',
+        title: 'Check the system date and time, and time-zone issues',
+        instruction: 'A wrong system clock makes certificates look expired or not yet valid; a newly generated certificate may not yet be valid in this gateway\'s zone if the CA server is in another.',
+        action: { action: 'check-certificates', check: 'clock' },
+        nextOnOk: 'crl',
+        evaluate: checkCertificates('clock'),
+      },
+      {
+        id: 'crl',
+        title: 'Check CA server access (CRL)',
+        instruction: 'The CRL on the CA server must be reachable (and its host name resolvable with the DNS client). Disable CRL checking on {tunnel} to see if CA server access is the problem.',
+        action: { action: 'check-certificates', check: 'crl' },
+        nextOnOk: 'flush',
+        evaluate: checkCertificates('crl'),
+      },
+      {
+        id: 'flush',
+        title: 'Clear the certificate cache (ike -certflush)',
+        instruction: 'The version in the cache is used if it is there: after a change to a certificate or CRL, run ike -certflush, then initiate {tunnel} so the next negotiation refetches.',
+        action: { action: 'flush-certificates' },
+        nextOnOk: 'remote-initiates',
+        evaluate: expectFlushThenOutcome,
+      },
+      initiateFromRemote('remote-initiates', null, 'Have {peer} initiate {tunnel} and watch the certificate authentication.', expectPskDiagnosis),
     ],
   },
   {
@@ -125,6 +183,30 @@ export const WIZARDS: readonly Wizard[] = [
         action: { action: 'snoop', mode: 'off' },
         nextOnOk: null,
         evaluate: () => ({ ...nothingToVerify('turning snoop off leaves no event to verify')(), next: null }),
+      },
+    ],
+  },
+  {
+    id: 'management-route',
+    seedSection: '13.6.5',
+    title: 'Management interface failure with VPN',
+    summary: 'An all-nets route into a tunnel takes management replies with it: find the route, see where replies go, add the specific route.',
+    steps: [
+      {
+        id: 'routes',
+        title: 'Look for an all-nets route into a VPN tunnel',
+        instruction: 'A route in the main routing table for all-nets-ip4 through a VPN tunnel also takes traffic for the management network, unless it has a specific route.',
+        action: { action: 'check-config', check: 'management-route' },
+        nextOnOk: 'trace',
+        evaluate: checkManagementRoute,
+      },
+      {
+        id: 'trace',
+        title: 'See where replies to the management network go',
+        instruction: 'Trace a reply from the gateway to the management network and read the flows from the management interface: they must leave through it, not through the tunnel.',
+        action: { action: 'trace-management' },
+        nextOnOk: null,
+        evaluate: traceManagementReplies,
       },
     ],
   },

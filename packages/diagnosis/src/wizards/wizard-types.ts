@@ -10,11 +10,14 @@
  *
  * Config checks read the config itself: their evidence is config paths.
  */
-import type { GatewayConfig } from '@tunnelscope/api';
+import type { CertificateCacheView, CertificateStoreView, FlowPage, FlowQuery, GatewayConfig, PingResult, TraceRequest, TraceResult } from '@tunnelscope/api';
 import type { DiagnosisEvent, SaStateSnapshot } from '../model/diagnosis-input.ts';
 import type { Finding } from '../model/finding.ts';
 
-export type ConfigCheck = 'addresses' | 'tunnel-order' | 'network-overlap' | 'dpd' | 'psk-type' | 'auth-method' | 'lifetimes';
+export type ConfigCheck = 'addresses' | 'tunnel-order' | 'network-overlap' | 'dpd' | 'psk-type' | 'auth-method' | 'lifetimes' | 'management-route';
+
+/** What a certificate step reads from the live certificate subsystem (seed 13.6.2 checklist). */
+export type CertificateCheck = 'purposes' | 'file-names' | 'expiry' | 'clock' | 'crl';
 
 /** What a step asks the server (or the operator, for `from: 'remote'`) to do, for one tunnel. */
 export type LiveAction =
@@ -26,7 +29,20 @@ export type LiveAction =
   | { readonly action: 'test-psk'; readonly tunnel: string }
   | { readonly action: 'rekey'; readonly tunnel: string; readonly what: 'child' | 'ike' }
   | { readonly action: 'delete-sa'; readonly tunnel: string; readonly side: 'local' | 'remote' }
-  | { readonly action: 'generate-peer-config'; readonly tunnel: string };
+  | { readonly action: 'generate-peer-config'; readonly tunnel: string }
+  /**
+   * Ping through the tunnel (seed 13.6.1): `to: 'gateway'` pings our gateway's own address
+   * (core) from a host behind the peer, `to: 'peer-network'` pings a host behind the peer
+   * from a host behind us. The server runs DataPlanePort.ping and hands the result back in
+   * `StepContext.live.pings`.
+   */
+  | { readonly action: 'ping'; readonly tunnel: string; readonly to: 'gateway' | 'peer-network' }
+  /** Read the certificate cache / store for one check (no change). */
+  | { readonly action: 'check-certificates'; readonly tunnel: string; readonly check: CertificateCheck }
+  /** `ike -certflush`: empty the certificate cache; the next negotiation refetches. */
+  | { readonly action: 'flush-certificates'; readonly tunnel: string }
+  /** Trace a reply from the gateway to a management host (seed 13.6.5): which route and interface it takes. */
+  | { readonly action: 'trace-management'; readonly tunnel: string };
 
 export type LiveActionKind = LiveAction['action'];
 
@@ -40,7 +56,11 @@ export type ActionTemplate =
   | { readonly action: 'test-psk' }
   | { readonly action: 'rekey'; readonly what: 'child' | 'ike' }
   | { readonly action: 'delete-sa'; readonly side: 'local' | 'remote' }
-  | { readonly action: 'generate-peer-config' };
+  | { readonly action: 'generate-peer-config' }
+  | { readonly action: 'ping'; readonly to: 'gateway' | 'peer-network' }
+  | { readonly action: 'check-certificates'; readonly check: CertificateCheck }
+  | { readonly action: 'flush-certificates' }
+  | { readonly action: 'trace-management' };
 
 export type StepStatus = 'verified-ok' | 'problem-found' | 'not-verified';
 
@@ -68,6 +88,28 @@ export interface StepContext {
   readonly events: readonly DiagnosisEvent[];
   readonly now: number;
   readonly saState?: SaStateSnapshot;
+  /** Live reads the server offers the data-plane and certificate steps (absent: those steps fall back to events and config). */
+  readonly live?: WizardLiveInputs;
+}
+
+/**
+ * Capabilities of the running gateway a step evaluator may read. Reads
+ * only: the actions that change something (ping, flush) are run by the
+ * server when the step starts, and their results are handed in here.
+ */
+export interface WizardLiveInputs {
+  /** Pings run by this wizard's steps, with when they were run (ms, engine clock). */
+  readonly pings?: ReadonlyArray<{ readonly at: number; readonly tunnel: string; readonly result: PingResult }>;
+  /** The data plane (DataPlanePort.listFlows / trace). */
+  readonly dataPlane?: {
+    listFlows(query: FlowQuery): FlowPage;
+    trace(request: TraceRequest): TraceResult;
+  };
+  /** The certificate subsystem (CertificatePort.cache / store). */
+  readonly certificates?: {
+    cache(): CertificateCacheView;
+    store(): CertificateStoreView;
+  };
 }
 
 export interface WizardStep {

@@ -11,7 +11,7 @@ import { WIZARDS, wizardById } from './wizard-table.ts';
 
 describe('wizard definitions', () => {
   it('one wizard per seed section, step ids unique, every next step exists', () => {
-    expect(WIZARDS.map((w) => w.seedSection)).toEqual(['13.6.1', '13.6.4', '13.6.6 #1', '13.6.6 #2', '13.6.6 #3', '13.6.6 #4', '13.6.6 #5', '13.6.7']);
+    expect(WIZARDS.map((w) => w.seedSection)).toEqual(['13.6.1', '13.6.2', '13.6.4', '13.6.5', '13.6.6 #1', '13.6.6 #2', '13.6.6 #3', '13.6.6 #4', '13.6.6 #5', '13.6.7']);
     for (const wizard of WIZARDS) {
       const ids = wizard.steps.map((s) => s.id);
       expect(new Set(ids).size, wizard.id).toBe(ids.length);
@@ -41,6 +41,9 @@ describe('wizard definitions', () => {
     for (const wizard of WIZARDS) {
       for (const step of wizard.steps) {
         if (step.action.action === 'check-config' || step.action.action === 'check-rules') continue;
+        // Without a ping of its own (and no data plane to trace), the ICMP step reads the rule set; the certificate
+        // checks read the tunnel's auth method first: config checks (tested in live-step-evaluators.test.ts).
+        if (step.action.action === 'ping' || step.action.action === 'check-certificates') continue;
         const verdict = evaluateWizardStep(wizard.id, step.id, context);
         expect(verdict.status, `${wizard.id}/${step.id}`).toBe('not-verified');
         expect(verdict.citing).toEqual([]);

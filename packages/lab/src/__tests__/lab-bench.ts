@@ -19,6 +19,7 @@ export const FAST_TIMING: Partial<LabTiming> = {
   oneSidedDpdSeconds: 1,
   retransmit: { initialTimeoutMs: 200, backoff: 1.5, tries: 2 },
   stopGraceMs: 500,
+  pingIntervalMs: 200,
 };
 
 const PORT_BASE = 30_000 + (process.pid % 800) * 40;
@@ -49,7 +50,7 @@ export async function startLabBench(options: { timing?: Partial<LabTiming>; cloc
   local.subscribe((event) => events.push(event));
   lab.subscribe((event) => labEvents.push(event));
   await local.start();
-  const detach = options.attachLocalGateway === false ? () => undefined : lab.attachLocalGateway(local);
+  const detach = options.attachLocalGateway === false ? () => undefined : lab.attachLocalGateway({ initiate: (tunnel) => local.initiate(tunnel), ping: (request) => local.dataPlane.ping(request) });
   return {
     lab,
     local,

@@ -1,0 +1,87 @@
+/**
+ * Time facts for certificate findings (seed 13.6.2: "Check that the system
+ * date and time is set correctly", "Consider time-zone issues"): instants
+ * shown in UTC and in the gateway's configured zone, and the test for a
+ * notBefore that lies ahead of the gateway clock by about a whole-hour zone
+ * offset (a CA, or this gateway, with local time taken for UTC).
+ *
+ * Validity itself is always judged in UTC (RFC 5280 §4.1.2.5); the zone is
+ * only for showing times the way the operator reads them.
+ */
+
+/** Parses an instant given as ms since the epoch or as an ISO 8601 / RFC 2822 date string. */
+export function instantOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  }
+  return undefined;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function formatUtcFields(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+}
+
+/** "2026-01-01 12:00:00 UTC". */
+export function formatUtc(ms: number): string {
+  return `${formatUtcFields(new Date(ms))} UTC`;
+}
+
+const OFFSET_ZONE = /^UTC([+-])(\d{2}):(\d{2})$/;
+
+/** The instant in the configured zone ("Europe/Stockholm" or "UTC+01:00"), e.g. "2026-01-01 13:00:00 Europe/Stockholm"; UTC when the zone is unknown. */
+export function formatInZone(ms: number, zone: string): string {
+  if (zone === 'UTC' || zone === '') return formatUtc(ms);
+  const offset = OFFSET_ZONE.exec(zone);
+  if (offset) {
+    const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+    return `${formatUtcFields(new Date(ms + minutes * 60_000))} ${zone}`;
+  }
+  try {
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(ms));
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+    return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${zone}`;
+  } catch {
+    return formatUtc(ms);
+  }
+}
+
+/** How far ahead of the gateway clock a notBefore lies, and whether that is a whole-hour zone offset (1..14 h, within 10 minutes). */
+export interface ClockSkew {
+  readonly aheadMs: number;
+  /** The whole number of hours, when the skew looks like a time-zone offset. */
+  readonly zoneLikeHours: number | null;
+}
+
+const ZONE_TOLERANCE_MS = 10 * 60_000;
+
+export function skewAhead(notBefore: number, gatewayNow: number): ClockSkew {
+  const aheadMs = notBefore - gatewayNow;
+  const hours = Math.round(aheadMs / 3_600_000);
+  const zoneLike = hours >= 1 && hours <= 14 && Math.abs(aheadMs - hours * 3_600_000) <= ZONE_TOLERANCE_MS;
+  return { aheadMs, zoneLikeHours: zoneLike ? hours : null };
+}
+
+/** "1 h 2 min", "3 days". */
+export function describeDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs >= 2 * 86_400_000) return `${Math.round(abs / 86_400_000)} days`;
+  const hours = Math.floor(abs / 3_600_000);
+  const minutes = Math.round((abs % 3_600_000) / 60_000);
+  if (hours === 0) return `${minutes} min`;
+  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
+}
