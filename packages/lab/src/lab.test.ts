@@ -261,6 +261,16 @@ describe('the default mix (pnpm start)', () => {
     );
     const healthyTunnel = bench.lab.scenarios.find((s) => s.id === 'healthy-psk')!.localTunnel;
     expect(forTunnel(ofType(bench.events, 'child.sa.up'), healthyTunnel)).toHaveLength(1);
+    // The certificate scenarios of the mix: one tunnel up with certificates, one refused as expired.
+    const certTunnel = bench.lab.scenarios.find((s) => s.id === 'cert-healthy')!.localTunnel;
+    const expiredTunnel = bench.lab.scenarios.find((s) => s.id === 'cert-expired')!.localTunnel;
+    await waitFor(
+      () =>
+        forTunnel(ofType(bench.events, 'child.sa.up'), certTunnel).length >= 1 &&
+        forTunnel(ofType(bench.events, 'ike.negotiation.failed'), expiredTunnel).some((e) => e.code === 'no_public_key_found' && e.evidence?.['cause'] === 'expired'),
+      'the certificate tunnel up and the expired certificate refused',
+      bench.events,
+    );
     await port.stop();
     expect(bench.lab.status().every((s) => !s.running)).toBe(true);
     // A graceful stop: the peers DELETEd their SAs, the local gateway has none left towards them.

@@ -5,7 +5,7 @@
  * derived from the process id, and `stop()` ends everything it started.
  */
 import type { LogEvent } from '@tunnelscope/api';
-import { IkeGateway, udpTransportForConfig, validateConfig, type Clock, type GatewayEvent } from '@tunnelscope/engine';
+import { CertificateService, IkeGateway, systemClock, udpTransportForConfig, validateConfig, type Clock, type GatewayEvent } from '@tunnelscope/engine';
 import { createLab, type Lab, type LabEvent, type LabTiming } from '../index.ts';
 
 export const BENCH_LOCAL_ADDRESS = '127.0.3.1';
@@ -42,9 +42,18 @@ export interface LabBench {
 
 export async function startLabBench(options: { timing?: Partial<LabTiming>; clock?: Clock; attachLocalGateway?: boolean } = {}): Promise<LabBench> {
   const lab = createLab({ localAddress: BENCH_LOCAL_ADDRESS, ...freshPorts(), timing: { ...FAST_TIMING, ...options.timing }, ...(options.clock ? { clock: options.clock } : {}) });
+  // The certificate scenarios of the default mix need the lab's CA, DNS and PKI, as in `pnpm start`.
+  await lab.prepare();
   const validated = validateConfig(lab.demoConfig());
-  if (!validated.ok) throw new Error(`demo config invalid: ${JSON.stringify(validated.errors)}`);
-  const local = new IkeGateway({ config: validated.config, transport: udpTransportForConfig(validated.config), ...(options.clock ? { clock: options.clock } : {}) });
+  if (!validated.ok) {
+    await lab.close();
+    throw new Error(`demo config invalid: ${JSON.stringify(validated.errors)}`);
+  }
+  const config = validated.config;
+  const certificates = new CertificateService({ directory: config.engine.certificateDirectory ?? '', clock: options.clock ?? systemClock, timeZone: config.timeZone, dnsServers: config.dnsServers });
+  certificates.applyConfig(config);
+  await certificates.load();
+  const local = new IkeGateway({ config, transport: udpTransportForConfig(config), certificates, ...(options.clock ? { clock: options.clock } : {}) });
   const events: GatewayEvent[] = [];
   const labEvents: LabEvent[] = [];
   local.subscribe((event) => events.push(event));
@@ -60,6 +69,7 @@ export async function startLabBench(options: { timing?: Partial<LabTiming>; cloc
       await lab.stopAll();
       detach();
       await local.stop();
+      await lab.close();
     },
   };
 }

@@ -5,6 +5,7 @@
  * mix is NOT started: each test starts the scenarios it needs.
  */
 import { createLab, labHostPort, type Lab, type LabTiming } from '@tunnelscope/lab';
+import { createCertificateService } from '../../../../src/engine-api.ts';
 import { EngineGateway } from '../../../../src/plugins/app/engine-gateway.ts';
 import { startTestServer, type TestServer } from '../../../support/harness.ts';
 
@@ -29,8 +30,10 @@ export interface LabServer {
 export async function startLabServer(localAddress: string, portBase: number): Promise<LabServer> {
   const ikePort = portBase + (process.pid % 400) * 2;
   const lab = createLab({ localAddress, ikePort, natTPort: ikePort + 1000, timing: FAST_LAB_TIMING });
+  // The lab's CA, DNS and PKI, as `pnpm start` prepares them: the certificate scenarios need them.
+  await lab.prepare();
   const port = labHostPort(lab);
-  const gateway = new EngineGateway();
+  const gateway = new EngineGateway({ createCertificates: createCertificateService });
   const t = await startTestServer({
     gateway: gateway as never,
     config: lab.demoConfig() as Record<string, unknown>,
@@ -44,6 +47,7 @@ export async function startLabServer(localAddress: string, portBase: number): Pr
     async close() {
       detach();
       await t.close();
+      await lab.close();
     },
   };
 }
