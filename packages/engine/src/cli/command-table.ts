@@ -5,10 +5,12 @@
  * A command has at most one "action" option (`ike -stat`, `flow -show`);
  * an action has its own options, some of them mutually exclusive groups of
  * which exactly one is required (`-brief | -full | -off`). Options with a
- * value are written `-name=value`.
+ * value are written `-name=value`; options marked `required` must all be
+ * given (`trace -srciface= -proto= -srcip= -destip=`).
  */
 
-export type OptionValueKind = 'interface' | 'protocol' | 'address' | 'port' | 'count' | 'peer';
+/** `address`: one IP address; `network`: an address or a CIDR network (`10.0.0.0/8`). */
+export type OptionValueKind = 'interface' | 'protocol' | 'address' | 'network' | 'port' | 'count' | 'peer';
 
 export interface OptionSpec {
   /** With the leading dash: "-verbose", "-destiface". */
@@ -16,6 +18,8 @@ export interface OptionSpec {
   /** Present for `-name=value` options. */
   readonly value?: OptionValueKind;
   readonly description: string;
+  /** The command cannot run without it (`trace -srciface=`). */
+  readonly required?: boolean;
 }
 
 export interface ActionSpec {
@@ -48,10 +52,14 @@ export const VALUE_PLACEHOLDER: Readonly<Record<OptionValueKind, string>> = {
   interface: '<interface>',
   protocol: '<protocol>',
   address: '<address>',
+  network: '<address>[/<prefix>]',
   port: '<port>',
   count: '<number>',
   peer: '<address>',
 };
+
+/** The API's PingRequest allows at most 100 echo requests; one is sent per second. */
+export const MAX_PING_COUNT = 100;
 
 /** Protocol names `-proto=` accepts (or an IP protocol number). */
 export const PROTOCOL_NAMES: Readonly<Record<string, number>> = {
@@ -68,8 +76,8 @@ const flowFilterOptions: readonly OptionSpec[] = [
   { name: '-destiface', value: 'interface', description: 'Only flows to this interface or tunnel.' },
   { name: '-srciface', value: 'interface', description: 'Only flows from this interface or tunnel.' },
   { name: '-proto', value: 'protocol', description: 'Only flows of this protocol (esp, udp, tcp, icmp or a number).' },
-  { name: '-srcip', value: 'address', description: 'Only flows from this address.' },
-  { name: '-destip', value: 'address', description: 'Only flows to this address.' },
+  { name: '-srcip', value: 'network', description: 'Only flows from this address or CIDR network.' },
+  { name: '-destip', value: 'network', description: 'Only flows to this address or CIDR network.' },
   { name: '-srcport', value: 'port', description: 'Only flows from this port.' },
   { name: '-destport', value: 'port', description: 'Only flows to this port.' },
 ];
@@ -114,10 +122,24 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     description: 'Send ICMP echo requests, e.g. through a tunnel to confirm it works.',
     actions: [],
     options: [
-      { name: '-count', value: 'count', description: 'Number of echo requests (default 4).' },
+      { name: '-count', value: 'count', description: `Number of echo requests, 1-${MAX_PING_COUNT} (default 4).` },
       { name: '-srcip', value: 'address', description: 'Source address (e.g. inside a tunnel\'s local network).' },
     ],
     argument: { name: 'address', required: true, kind: 'address' },
+  },
+  {
+    name: 'trace',
+    synopsis: 'trace -srciface=<interface> -proto=<protocol> -srcip=<address> -destip=<address> [-srcport=<port>] [-destport=<port>]',
+    description: 'Show which flow, route, rule, traffic selector and SA a packet would hit, or why it is dropped.',
+    actions: [],
+    options: [
+      { name: '-srciface', value: 'interface', required: true, description: 'Where the packet arrives: an interface or tunnel name.' },
+      { name: '-proto', value: 'protocol', required: true, description: 'icmp, udp, tcp, esp or a protocol number.' },
+      { name: '-srcip', value: 'address', required: true, description: 'Source address of the packet.' },
+      { name: '-destip', value: 'address', required: true, description: 'Destination address of the packet.' },
+      { name: '-srcport', value: 'port', description: 'Source port (udp, tcp; for icmp the flow table\'s type<<8|code, default 2048 = echo request).' },
+      { name: '-destport', value: 'port', description: 'Destination port (required for udp and tcp; for icmp the echo identifier).' },
+    ],
   },
   {
     name: 'help',

@@ -3,7 +3,7 @@ import { completeCommandLine } from './complete-command-line.ts';
 
 describe('completeCommandLine', () => {
   it('completes command names', () => {
-    expect(completeCommandLine('')).toEqual({ replaceFrom: 0, candidates: ['flow', 'help', 'ike', 'ping'] });
+    expect(completeCommandLine('')).toEqual({ replaceFrom: 0, candidates: ['flow', 'help', 'ike', 'ping', 'trace'] });
     expect(completeCommandLine('i')).toEqual({ replaceFrom: 0, candidates: ['ike'] });
   });
 
@@ -22,6 +22,14 @@ describe('completeCommandLine', () => {
     });
     expect(completeCommandLine('flow -show -proto=u').candidates).toEqual(['-proto=udp']);
     expect(completeCommandLine('ike -snoop -brief -peer=172', { peers: ['172.22.53.23', '10.0.0.1'] }).candidates).toEqual(['-peer=172.22.53.23']);
+  });
+
+  it('completes trace options and their values', () => {
+    expect(completeCommandLine('tr')).toEqual({ replaceFrom: 0, candidates: ['trace'] });
+    expect(completeCommandLine('trace ').candidates).toEqual(['-destip=', '-destport=', '-proto=', '-srciface=', '-srcip=', '-srcport=']);
+    expect(completeCommandLine('trace -srciface=vpn_tunnel -proto=icmp -src').candidates).toEqual(['-srcip=', '-srcport=']);
+    expect(completeCommandLine('trace -srciface=v', { interfaces: ['core', 'int', 'vpn_tunnel'] })).toEqual({ replaceFrom: 6, candidates: ['-srciface=vpn_tunnel'] });
+    expect(completeCommandLine('trace -srciface=int -proto=i').candidates).toEqual(['-proto=icmp', '-proto=icmpv6']);
   });
 
   it('completes help topics and gives nothing for unknown commands', () => {

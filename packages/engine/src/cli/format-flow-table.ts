@@ -11,8 +11,9 @@
  * the source interface carries the number the flow table keeps for it in
  * parentheses. The flow subsystem supplies rows of this shape.
  */
-import type { FlowFilter } from './parse-command-line.ts';
+import { networkContainsAddress, parseCidr, parseIpAddress } from '../config/ip-address.ts';
 import { PROTOCOL_NAMES } from './command-table.ts';
+import type { FlowFilter } from './parse-command-line.ts';
 
 export interface FlowTableEndpoint {
   readonly interface: string;
@@ -78,14 +79,34 @@ function protocolNumber(name: string): number | undefined {
   return /^\d+$/.test(name) ? Number(name) : undefined;
 }
 
-/** The `flow -show` filter options applied to the (forward) flow. */
+/** A `-srcip=`/`-destip=` test: the address equals it, or lies in it when it is a CIDR network. Unparsable filters match nothing. */
+function addressMatcher(filterText: string | undefined): ((address: string) => boolean) | undefined {
+  if (filterText === undefined) return undefined;
+  const network = parseCidr(filterText)?.network;
+  if (network === undefined) return () => false;
+  return (address) => {
+    const parsed = parseIpAddress(address);
+    return parsed !== undefined && networkContainsAddress(network, parsed);
+  };
+}
+
+/** The `flow -show` filter options as one predicate over (forward) flows; CIDR filters are parsed once. */
+export function flowFilterMatcher(filter: FlowFilter): (entry: FlowTableEntry) => boolean {
+  const source = addressMatcher(filter.sourceAddress);
+  const destination = addressMatcher(filter.destinationAddress);
+  return (entry) => {
+    if (filter.destinationInterface !== undefined && entry.destination.interface !== filter.destinationInterface) return false;
+    if (filter.sourceInterface !== undefined && entry.source.interface !== filter.sourceInterface) return false;
+    if (filter.protocol !== undefined && protocolNumber(entry.protocol) !== filter.protocol) return false;
+    if (source !== undefined && !source(entry.source.address)) return false;
+    if (destination !== undefined && !destination(entry.destination.address)) return false;
+    if (filter.sourcePort !== undefined && entry.source.port !== filter.sourcePort) return false;
+    if (filter.destinationPort !== undefined && entry.destination.port !== filter.destinationPort) return false;
+    return true;
+  };
+}
+
+/** The `flow -show` filter options applied to one (forward) flow. */
 export function matchesFlowFilter(entry: FlowTableEntry, filter: FlowFilter): boolean {
-  if (filter.destinationInterface !== undefined && entry.destination.interface !== filter.destinationInterface) return false;
-  if (filter.sourceInterface !== undefined && entry.source.interface !== filter.sourceInterface) return false;
-  if (filter.protocol !== undefined && protocolNumber(entry.protocol) !== filter.protocol) return false;
-  if (filter.sourceAddress !== undefined && entry.source.address !== filter.sourceAddress) return false;
-  if (filter.destinationAddress !== undefined && entry.destination.address !== filter.destinationAddress) return false;
-  if (filter.sourcePort !== undefined && entry.source.port !== filter.sourcePort) return false;
-  if (filter.destinationPort !== undefined && entry.destination.port !== filter.destinationPort) return false;
-  return true;
+  return flowFilterMatcher(filter)(entry);
 }

@@ -1,13 +1,16 @@
 /**
  * Tokenizer and parser for the CLI (seed 13.6 commands), driven by
- * `COMMAND_TABLE`. Errors say what was wrong and what is allowed:
+ * `COMMAND_TABLE`. Errors say what was wrong and what is allowed, and
+ * name the option:
  *
  *   unknown option -foo for ike; expected one of -stat, -snoop, -certshow, -certflush
+ *   -srcip=10.0.0.5/8: host bits are set; the network is 10.0.0.0/8
  */
-import { closestName } from '@tunnelscope/api';
-import { formatIpAddress, parseAddressWithOptionalPort, parseIpAddress } from '../config/ip-address.ts';
+import { closestName, type TraceRequest } from '@tunnelscope/api';
+import { formatIpAddress, formatNetwork, parseAddressWithOptionalPort, parseCidr, parseIpAddress } from '../config/ip-address.ts';
 import {
   COMMAND_TABLE,
+  MAX_PING_COUNT,
   PROTOCOL_NAMES,
   findCommand,
   optionUsage,
@@ -59,7 +62,9 @@ export interface FlowFilter {
   readonly sourceInterface?: string;
   /** IP protocol number. */
   readonly protocol?: number;
+  /** An address ("10.0.0.1") or a CIDR network with host bits clear ("10.0.0.0/8"). */
   readonly sourceAddress?: string;
+  /** An address or a CIDR network, as `sourceAddress`. */
   readonly destinationAddress?: string;
   readonly sourcePort?: number;
   readonly destinationPort?: number;
@@ -74,6 +79,7 @@ export type ParsedCommand =
   | { readonly kind: 'ike-certflush' }
   | { readonly kind: 'flow-show'; readonly verbose: boolean; readonly filter: FlowFilter }
   | { readonly kind: 'ping'; readonly address: string; readonly count?: number; readonly sourceAddress?: string }
+  | { readonly kind: 'trace'; readonly request: TraceRequest }
   | { readonly kind: 'help'; readonly topic?: string };
 
 export type ParseResult =
@@ -111,12 +117,19 @@ export function parseOptionValue(option: OptionSpec, text: string): OptionValue 
     }
     case 'address': {
       const address = parseIpAddress(text);
-      return address === undefined ? bad('not an IP address') : formatIpAddress(address);
+      return address === undefined ? bad(text.includes('/') ? 'takes one address, not a network' : 'not an IP address') : formatIpAddress(address);
+    }
+    case 'network': {
+      const cidr = parseCidr(text);
+      if (cidr === undefined) return bad('not an IP address or CIDR network (e.g. 10.0.0.0/8)');
+      if (!text.includes('/')) return formatIpAddress(cidr.writtenAddress);
+      if (cidr.hostBitsSet) return bad(`host bits are set; the network is ${formatNetwork(cidr.network)}`);
+      return formatNetwork(cidr.network);
     }
     case 'port':
       return /^\d{1,5}$/.test(text) && Number(text) <= 65_535 ? Number(text) : bad('a port is 0-65535');
     case 'count':
-      return /^\d{1,4}$/.test(text) && Number(text) >= 1 && Number(text) <= 1000 ? Number(text) : bad('a count is 1-1000');
+      return /^\d{1,4}$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_PING_COUNT ? Number(text) : bad(`a count is 1-${MAX_PING_COUNT}`);
     case 'peer': {
       const peer = parseAddressWithOptionalPort(text);
       if (peer === undefined) return bad('not an address or address:port');
@@ -194,6 +207,9 @@ function parseGeneric(tokens: readonly Token[]): GenericParse | { error: string 
     values.set(option.name, value);
   }
 
+  const missing = allowed.filter((option) => option.required === true && !values.has(option.name));
+  if (missing.length > 0) return { error: `${scope} needs ${missing.map((option) => optionUsage(option)).join(', ')}` };
+
   const required = action?.requiresOneOf;
   if (required !== undefined) {
     const chosen = required.filter((name) => values.has(name));
@@ -268,6 +284,8 @@ export function parseCommandLine(line: string): ParseResult {
         },
       };
     }
+    case 'trace':
+      return parseTrace(text, number);
     case 'help': {
       if (argument !== undefined && findCommand(argument) === undefined) {
         const names = COMMAND_TABLE.map((command) => command.name);
@@ -278,4 +296,49 @@ export function parseCommandLine(line: string): ParseResult {
     default:
       return fail(`${spec.name}: no interpreter for this form`);
   }
+}
+
+const PROTOCOL_NAME_BY_NUMBER = new Map(Object.entries(PROTOCOL_NAMES).map(([name, value]) => [value, name]));
+/** TCP and UDP: their IP rules' services match on the destination port, so trace needs one. */
+const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17]);
+/** ICMP's "ports" are the flow table's: type<<8|code as source, the echo identifier as destination (seed 13.6.3). */
+const ICMP = 1;
+
+/**
+ * `trace`: the parser has checked that the four required options are
+ * present and typed; here the 5-tuple is checked as a whole: IPv4 only
+ * (the data plane's family), ports only for udp, tcp and icmp, and a
+ * destination port for udp and tcp.
+ */
+function parseTrace(text: (name: string) => string | undefined, number: (name: string) => number | undefined): ParseResult {
+  const sourceInterface = text('-srciface') ?? '';
+  const protocol = number('-proto') ?? 0;
+  const source = text('-srcip') ?? '';
+  const destination = text('-destip') ?? '';
+  for (const [name, address] of [['-srcip', source], ['-destip', destination]] as const) {
+    if (address.includes(':')) return fail(`${name}=${address}: trace takes an IPv4 address (the data plane is IPv4)`);
+  }
+  const sourcePort = number('-srcport');
+  const destinationPort = number('-destport');
+  const protocolText = PROTOCOL_NAME_BY_NUMBER.get(protocol) ?? String(protocol);
+  if (PORT_PROTOCOLS.has(protocol)) {
+    if (destinationPort === undefined) return fail(`trace -proto=${protocolText} needs -destport=<port>`);
+  } else if (protocol !== ICMP) {
+    const given = sourcePort !== undefined ? '-srcport' : destinationPort !== undefined ? '-destport' : undefined;
+    if (given !== undefined) return fail(`${given} applies to -proto=udp, tcp or icmp only, not -proto=${protocolText}`);
+  }
+  return {
+    ok: true,
+    command: {
+      kind: 'trace',
+      request: {
+        sourceInterface,
+        protocol: protocolText,
+        source,
+        destination,
+        ...(sourcePort === undefined ? {} : { sourcePort }),
+        ...(destinationPort === undefined ? {} : { destinationPort }),
+      },
+    },
+  };
 }

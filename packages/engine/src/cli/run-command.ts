@@ -1,14 +1,14 @@
 /**
  * The CLI interpreter: a command line in, text out. Pure apart from the
  * data sources the caller hands in (counters, snoop control, certificate
- * cache, flow table, ping). A command whose subsystem is not wired in says
- * so; it never prints made-up output.
+ * cache, flow table, ping, packet trace). A command whose subsystem is not
+ * wired in says so; it never prints made-up output.
  */
-import type { IkeStatCounters } from '@tunnelscope/api';
+import type { IkeStatCounters, TraceRequest, TraceResult } from '@tunnelscope/api';
 import { formatIkeStatTable } from '../stats/format-ike-stat-table.ts';
 import { COMMAND_TABLE, findCommand, optionUsage, type CommandSpec } from './command-table.ts';
 import { formatCertShowTable, type CertShowEntry } from './format-cert-show-table.ts';
-import { formatFlowTable, matchesFlowFilter, type FlowTableEntry } from './format-flow-table.ts';
+import { flowFilterMatcher, formatFlowTable, type FlowTableEntry } from './format-flow-table.ts';
 import { parseCommandLine, type FlowFilter, type ParsedCommand, type SnoopCommandMode } from './parse-command-line.ts';
 
 export interface PingRequest {
@@ -29,6 +29,8 @@ export interface CliContext {
   readonly flows?: { list(): readonly FlowTableEntry[]; entries?(filter: FlowFilter): readonly FlowTableEntry[] };
   /** Runs the pings and returns their report text. */
   readonly ping?: (request: PingRequest) => Promise<string>;
+  /** The data plane's packet trace (`DataPlane.trace`): reads the tables only, never sends. */
+  trace?(request: TraceRequest): TraceResult;
 }
 
 export interface CommandResult {
@@ -45,11 +47,16 @@ const notAvailable = (what: string, subsystem: string): CommandResult => ({
 
 function commandHelp(spec: CommandSpec): string {
   const lines = [`${spec.synopsis}`, '', `  ${spec.description}`];
+  const describe = (option: CommandSpec['options'][number]) => `${option.description}${option.required === true ? ' (required)' : ''}`;
+  const usageWidth = (options: CommandSpec['options'], minimum: number) => Math.max(minimum, ...options.map((option) => optionUsage(option).length + 2));
   for (const action of spec.actions) {
     lines.push('', `  ${action.name}  ${action.description}`);
-    for (const option of action.options) lines.push(`      ${optionUsage(option).padEnd(22)}${option.description}`);
+    const width = usageWidth(action.options, 22);
+    for (const option of action.options) lines.push(`      ${optionUsage(option).padEnd(width)}${describe(option)}`);
   }
-  for (const option of spec.options) lines.push(`  ${optionUsage(option).padEnd(24)}${option.description}`);
+  const width = usageWidth(spec.options, 24);
+  if (spec.options.length > 0) lines.push('');
+  for (const option of spec.options) lines.push(`  ${optionUsage(option).padEnd(width)}${describe(option)}`);
   return lines.join('\n');
 }
 
@@ -93,7 +100,7 @@ async function execute(command: ParsedCommand, context: CliContext): Promise<Com
     case 'flow-show': {
       if (context.flows === undefined) return notAvailable('flow -show', 'the flow table');
       const source = context.flows;
-      const flows = source.entries !== undefined ? source.entries(command.filter) : source.list().filter((flow) => matchesFlowFilter(flow, command.filter));
+      const flows = source.entries !== undefined ? source.entries(command.filter) : source.list().filter(flowFilterMatcher(command.filter));
       return { ok: true, output: formatFlowTable(flows, { verbose: command.verbose }) };
     }
     case 'ping': {
@@ -104,6 +111,13 @@ async function execute(command: ParsedCommand, context: CliContext): Promise<Com
         ...(command.sourceAddress === undefined ? {} : { sourceAddress: command.sourceAddress }),
       };
       return { ok: true, output: await context.ping(request) };
+    }
+    case 'trace': {
+      if (context.trace === undefined) return notAvailable('trace', 'the packet trace (data plane)');
+      const result = context.trace(command.request);
+      // A drop is a finding, not a failure; an interface or address the data plane does not know is bad input.
+      const badInput = result.dropReason === 'no_interface' || result.dropReason === 'bad_request';
+      return { ok: !badInput, output: result.text };
     }
     case 'help':
       return { ok: true, output: helpText(command.topic) };
@@ -118,6 +132,10 @@ export async function runCommand(line: string, context: CliContext): Promise<Com
   try {
     return await execute(parsed.command, context);
   } catch (error) {
-    return { ok: false, output: `${line.trim().split(/\s+/).slice(0, 2).join(' ')}: failed: ${error instanceof Error ? error.message : String(error)}` };
+    const message = error instanceof Error ? error.message : String(error);
+    const commandName = line.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+    // Data sources that already name the command ("ping: no route to 10.9.9.9") are printed as they are.
+    if (message.startsWith(`${commandName}: `)) return { ok: false, output: message };
+    return { ok: false, output: `${line.trim().split(/\s+/).slice(0, 2).join(' ')}: failed: ${message}` };
   }
 }

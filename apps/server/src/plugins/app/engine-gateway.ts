@@ -363,7 +363,9 @@ export class EngineGateway implements GatewayPort {
         : {}),
       ...(dataPlane
         ? {
-            flows: { list: () => dataPlane.flowTableEntries({}) },
+            // entries(): the data plane filters itself (CIDR -srcip=/-destip=, no full copy).
+            flows: { list: () => dataPlane.flowTableEntries({}), entries: (filter) => dataPlane.flowTableEntries(filter) },
+            trace: (request) => dataPlane.trace(request),
             ping: async (request) =>
               (
                 await dataPlane.ping({
