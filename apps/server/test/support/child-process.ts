@@ -16,7 +16,7 @@ export interface ChildServer {
 
 export function startChildServer(dataDir: string, queueLimit?: number): Promise<ChildServer> {
   const child = fork(path.join(here, 'child-server.ts'), [dataDir, ...(queueLimit ? [String(queueLimit)] : [])], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   child.setMaxListeners(100);

@@ -46,6 +46,10 @@ process.on('message', (raw) => {
     return;
   }
   if (m.rss) {
+    // Garbage is not a leak: collect it first, so RSS reflects what the server retains.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
     process.send?.({ rss: process.memoryUsage().rss });
     return;
   }
