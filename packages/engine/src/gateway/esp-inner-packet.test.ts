@@ -67,6 +67,18 @@ describe('selector coverage', () => {
     expect(selectorCovers({ kind: 'opaque', tsType: 99, ipProtocol: 0, data: new Uint8Array(0) } as TrafficSelector, address, 1, undefined)).toBe(false);
   });
 
+  it('parses a selector once but re-reads one whose addresses were replaced', () => {
+    const address = ipv4Value('10.10.10.7')!;
+    const selector = { kind: 'ipv4' as const, ipProtocol: 0, startPort: 0, endPort: 0xffff, startAddress: '10.10.10.0', endAddress: '10.10.10.255' };
+    expect(selectorCovers(selector, address, 1, undefined)).toBe(true);
+    expect(selectorCovers(selector, address, 1, undefined)).toBe(true);
+    selector.startAddress = '10.10.11.0';
+    selector.endAddress = '10.10.11.255';
+    expect(selectorCovers(selector, address, 1, undefined)).toBe(false);
+    selector.startAddress = 'not-an-address';
+    expect(selectorCovers(selector, address, 1, undefined)).toBe(false);
+  });
+
   it('outbound checks source against ours and destination against theirs; inbound the other way round', () => {
     const local = [range('192.168.10.0', '192.168.10.255')];
     const remote = [range('10.10.10.0', '10.10.10.255')];

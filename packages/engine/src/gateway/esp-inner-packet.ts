@@ -23,8 +23,8 @@ export const IP_PROTOCOL_TCP = 6;
 export const IP_PROTOCOL_UDP = 17;
 
 export interface InnerPacketFacts {
-  source: string;
-  destination: string;
+  readonly source: string;
+  readonly destination: string;
   /** As numbers, for range checks. */
   sourceValue: number;
   destinationValue: number;
@@ -35,6 +35,27 @@ export interface InnerPacketFacts {
 }
 
 export type InnerPacketPeek = { ok: true; facts: InnerPacketFacts } | { ok: false; detail: string };
+
+/**
+ * Facts read from a packet. The dotted quads are only needed for drop texts,
+ * so they are prototype getters built when read, not per packet: copy them
+ * by name (a spread or JSON.stringify leaves them out).
+ */
+class PeekedIpv4Facts implements InnerPacketFacts {
+  declare sourcePort?: number;
+  declare destinationPort?: number;
+  constructor(
+    readonly sourceValue: number,
+    readonly destinationValue: number,
+    readonly protocol: number,
+  ) {}
+  get source(): string {
+    return ipv4Text(this.sourceValue);
+  }
+  get destination(): string {
+    return ipv4Text(this.destinationValue);
+  }
+}
 
 /** Reads addresses, protocol and ports of an IPv4 packet. */
 export function peekInnerIpv4(packet: Uint8Array): InnerPacketPeek {
@@ -49,13 +70,7 @@ export function peekInnerIpv4(packet: Uint8Array): InnerPacketPeek {
   const protocol = packet[9]!;
   const sourceValue = view.getUint32(12);
   const destinationValue = view.getUint32(16);
-  const facts: InnerPacketFacts = {
-    source: ipv4Text(sourceValue),
-    destination: ipv4Text(destinationValue),
-    sourceValue,
-    destinationValue,
-    protocol,
-  };
+  const facts = new PeekedIpv4Facts(sourceValue, destinationValue, protocol);
   const fragmentOffset = view.getUint16(6) & 0x1fff;
   if (fragmentOffset !== 0) return { ok: true, facts };
   if (protocol === IP_PROTOCOL_TCP || protocol === IP_PROTOCOL_UDP) {
@@ -96,14 +111,38 @@ export function ipv4Value(text: string): number | undefined {
  */
 export function selectorCovers(selector: TrafficSelector, address: number, protocol: number, port: number | undefined, addressesOnly = false): boolean {
   if (selector.kind !== 'ipv4') return false;
-  const start = ipv4Value(selector.startAddress);
-  const end = ipv4Value(selector.endAddress);
-  if (start === undefined || end === undefined || address < start || address > end) return false;
+  const range = selectorRange(selector);
+  if (range === null || address < range.start || address > range.end) return false;
   if (addressesOnly) return true;
   if (selector.ipProtocol !== 0 && selector.ipProtocol !== protocol) return false;
   // 0-65535 is "any port"; a narrower range needs a port (non-first fragments cannot be checked: RFC 4301 §7).
   if (selector.startPort === 0 && selector.endPort === 0xffff) return true;
   return port !== undefined && port >= selector.startPort && port <= selector.endPort;
+}
+
+interface ParsedRange {
+  readonly startAddress: string;
+  readonly endAddress: string;
+  /** Null when either address is not a dotted quad (the selector covers nothing). */
+  readonly range: { readonly start: number; readonly end: number } | null;
+}
+
+/** Parsed address ranges by selector object: every packet is checked against the same CHILD_SA selectors. */
+const parsedRanges = new WeakMap<object, ParsedRange>();
+
+function selectorRange(selector: { readonly startAddress: string; readonly endAddress: string }): ParsedRange['range'] {
+  const cached = parsedRanges.get(selector);
+  // The addresses are compared too, so a selector object whose fields were replaced is parsed anew.
+  if (cached !== undefined && cached.startAddress === selector.startAddress && cached.endAddress === selector.endAddress) return cached.range;
+  const start = ipv4Value(selector.startAddress);
+  const end = ipv4Value(selector.endAddress);
+  const parsed: ParsedRange = {
+    startAddress: selector.startAddress,
+    endAddress: selector.endAddress,
+    range: start === undefined || end === undefined ? null : { start, end },
+  };
+  parsedRanges.set(selector, parsed);
+  return parsed.range;
 }
 
 /** Whether any selector of the list covers that side of the packet. */

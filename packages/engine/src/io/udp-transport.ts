@@ -41,6 +41,8 @@ interface BoundSocket {
 
 export class UdpTransport implements Transport {
   private readonly sockets = new Map<string, BoundSocket>();
+  /** The same sockets by address, then port: `sendRaw` looks one up per packet without building a key string. */
+  private readonly byAddress = new Map<string, Map<number, BoundSocket>>();
   private handlers: TransportHandlers | undefined;
 
   constructor(private readonly options: UdpTransportOptions) {}
@@ -86,6 +88,9 @@ export class UdpTransport implements Transport {
           this.handlers?.notice({ kind: 'send_error', local: bound.endpoint, remote: bound.endpoint, message: err.message }),
         );
         this.sockets.set(key(bound.endpoint), bound);
+        let ports = this.byAddress.get(bound.endpoint.address);
+        if (!ports) this.byAddress.set(bound.endpoint.address, (ports = new Map()));
+        ports.set(bound.endpoint.port, bound);
         resolve();
       });
     });
@@ -118,7 +123,7 @@ export class UdpTransport implements Transport {
   }
 
   sendRaw(local: Endpoint, remote: Endpoint, payload: Uint8Array): void {
-    const bound = this.sockets.get(key(local));
+    const bound = this.byAddress.get(local.address)?.get(local.port);
     if (!bound) {
       this.handlers?.notice({ kind: 'send_error', local, remote, message: `no socket bound on ${key(local)}` });
       return;
@@ -135,6 +140,7 @@ export class UdpTransport implements Transport {
   async stop(): Promise<void> {
     const all = [...this.sockets.values()];
     this.sockets.clear();
+    this.byAddress.clear();
     await Promise.all(all.map((s) => new Promise<void>((resolve) => s.socket.close(() => resolve()))));
   }
 }

@@ -121,15 +121,14 @@ export function decodeEspTrailer(plaintext: Uint8Array): EspTrailerDecode {
  * well-formed IP packet of that version or the length overruns it.
  */
 export function innerPacketLength(nextHeader: number, payload: Uint8Array): number | null {
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   if (nextHeader === EspNextHeader.IPV4) {
     if (payload.length < 20 || (payload[0] ?? 0) >> 4 !== 4) return null;
-    const total = view.getUint16(2);
+    const total = (payload[2]! << 8) | payload[3]!;
     return total >= 20 && total <= payload.length ? total : null;
   }
   if (nextHeader === EspNextHeader.IPV6) {
     if (payload.length < 40 || (payload[0] ?? 0) >> 4 !== 6) return null;
-    const total = 40 + view.getUint16(4);
+    const total = 40 + ((payload[4]! << 8) | payload[5]!);
     return total <= payload.length ? total : null;
   }
   return null;

@@ -475,6 +475,22 @@ describe('sealEsp sequence numbers', () => {
     expect(sealEsp(outbound(esnSa, 1n << 64n), { nextHeader: 4, payload })).toMatchObject({ ok: false, reason: 'sequence_exhausted' });
   });
 
+  it('AEAD IVs are the 64-bit sequence number (never repeated within the SA); CBC IVs are random', () => {
+    const ivOf = (packet: Uint8Array) => Buffer.from(packet.subarray(8, 16)).toString('hex');
+    const aead = SUITES.filter((c) => c.integ === IntegId.NONE);
+    expect(aead.map((c) => c.name)).toEqual(['AES-GCM-16-128', 'AES-GCM-16-256', 'ChaCha20-Poly1305']);
+    for (const suite of aead) {
+      const esnSa = makeSa(suite, true);
+      expect(ivOf(sealed(sealEsp(outbound(esnSa, 1n), { nextHeader: 4, payload })))).toBe('0000000000000001');
+      expect(ivOf(sealed(sealEsp(outbound(esnSa, (1n << 32n) + 5n), { nextHeader: 4, payload })))).toBe('0000000100000005');
+    }
+    const cbc = SUITES.find((c) => c.integ !== 0)!;
+    const cbcSa = makeSa(cbc, false);
+    const first = sealed(sealEsp(outbound(cbcSa, 1n), { nextHeader: 4, payload }));
+    const second = sealed(sealEsp(outbound(cbcSa, 1n), { nextHeader: 4, payload }));
+    expect(Buffer.from(first.subarray(8, 8 + cbc.ivSize)).equals(Buffer.from(second.subarray(8, 8 + cbc.ivSize)))).toBe(false);
+  });
+
   it('refuses SPI 0 and an IV of the wrong size (caller bugs)', () => {
     expect(() => sealEsp(outbound({ ...sa, spi: 0 }), { nextHeader: 4, payload })).toThrow(RangeError);
     expect(() => sealEsp(outbound(sa), { nextHeader: 4, payload }, new Uint8Array(8))).toThrow(expect.objectContaining({ code: 'iv_length' }));

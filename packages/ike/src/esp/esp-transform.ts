@@ -14,30 +14,26 @@
  * AES-CBC (RFC 3602) with an HMAC INTEG transform, ICV = HMAC(SPI | Seq | IV
  * | ciphertext [| Seq high with ESN, RFC 4303 §3.3.2.2]) truncated.
  *
+ * Per packet, the suite, key views and cipher name come from the SA's
+ * cached context (`esp-sa-context.ts`), and `sealEsp` builds the packet in
+ * one buffer, encrypting the plaintext in place of itself.
+ *
  * Both functions throw `CryptoError` for an unimplemented suite or keys of
  * the wrong length (caller bugs). `openEsp` never throws for bad bytes.
  */
-import { randomBytes } from 'node:crypto';
-import { requireEncryption, requireIntegrity } from '../crypto/algorithms.ts';
-import type { EncryptionAlgorithm, IntegrityAlgorithm } from '../crypto/algorithms.ts';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { CipherGCM, CipherGCMTypes, DecipherGCM } from 'node:crypto';
 import { concatBytes } from '../crypto/bytes.ts';
-import { aeadOpen, aeadSeal, cbcDecrypt, cbcEncrypt } from '../crypto/encryption.ts';
+import { cbcDecrypt, cbcEncrypt } from '../crypto/encryption.ts';
 import { CryptoError } from '../crypto/errors.ts';
 import { computeIntegrity, verifyIntegrity } from '../crypto/integrity.ts';
-import {
-  ESP_HEADER_LENGTH,
-  ESP_MIN_ALIGNMENT,
-  ESP_TRAILER_LENGTH,
-  decodeEspTrailer,
-  encodeEspHeader,
-  encodeEspTrailer,
-  espAssociatedData,
-  innerPacketLength,
-  readEspHeader,
-  sequenceHighBytes,
-} from './esp-packet.ts';
+import { ESP_HEADER_LENGTH, ESP_TRAILER_LENGTH, decodeEspTrailer, espPaddingLength, innerPacketLength, sequenceHighBytes } from './esp-packet.ts';
+import { aeadAssociatedData, aeadNonce, espSaContext, writeRandomIv, writeUint32 } from './esp-sa-context.ts';
 import { acceptSequence, checkReplay, inferSequence, maxSequence } from './replay-window.ts';
 import type { ReplayWindow } from './replay-window.ts';
+
+const LOW_32 = 0xffff_ffffn;
+const NO_ESN_HIGH = new Uint8Array(0);
 
 export interface EspSuite {
   /** EncrId: AES_CBC, AES_GCM_16 or CHACHA20_POLY1305. */
@@ -109,55 +105,29 @@ export type OpenEspResult =
     }
   | { readonly ok: false; readonly reason: OpenEspFailure; readonly detail: string };
 
-interface ResolvedSuite {
-  readonly encryption: EncryptionAlgorithm;
-  readonly integrity: IntegrityAlgorithm;
-  readonly icvSize: number;
-  /** Alignment of the encrypted part: the block size, at least 4. */
-  readonly alignment: number;
-}
-
-function resolveSuite(sa: EspSa): ResolvedSuite {
-  const { suite } = sa;
-  const encryption = requireEncryption(suite.encr, suite.encrKeyBits);
-  const integrity = requireIntegrity(suite.integ);
-  if (encryption.mode === 'aead' && integrity.hash !== null) {
-    throw new CryptoError('unsupported_transform', `${encryption.name} is an AEAD: INTEG must be NONE (got ${integrity.name})`);
-  }
-  if (encryption.mode === 'cbc' && integrity.hash === null) {
-    throw new CryptoError('unsupported_transform', `${encryption.name} in ESP needs an INTEG transform`);
-  }
-  const encLength = suite.encrKeyBits / 8 + encryption.saltBytes;
-  if (sa.encKey.length !== encLength) {
-    throw new CryptoError('key_length', `ESP encryption key for ${encryption.name}-${suite.encrKeyBits} must be ${encLength} bytes (got ${sa.encKey.length})`);
-  }
-  if (sa.integKey.length !== integrity.keyLength) {
-    throw new CryptoError('key_length', `ESP integrity key for ${integrity.name} must be ${integrity.keyLength} bytes (got ${sa.integKey.length})`);
-  }
-  return {
-    encryption,
-    integrity,
-    icvSize: encryption.mode === 'aead' ? encryption.icvSize : integrity.icvLength,
-    alignment: Math.max(encryption.blockSize, ESP_MIN_ALIGNMENT),
-  };
-}
-
 /** Bytes of the ESP packet `sealEsp` builds for a payload (with TFC padding) of n bytes. */
 export function espPacketLength(sa: EspSa, payloadLength: number): number {
-  const { encryption, icvSize, alignment } = resolveSuite(sa);
+  const { encryption, icvSize, alignment } = espSaContext(sa);
   const encrypted = payloadLength + ESP_TRAILER_LENGTH;
   return ESP_HEADER_LENGTH + encryption.ivSize + encrypted + ((alignment - (encrypted % alignment)) % alignment) + icvSize;
 }
 
 /**
  * Protects one packet with the SA's next sequence number. `iv` is for
- * known-answer tests; otherwise a random IV is drawn (RFC 4106 §3.1 and
- * RFC 7634 §2 need only uniqueness, which a random 64-bit IV gives per key
- * within the sequence space; CBC needs unpredictability).
+ * known-answer tests. Otherwise an AEAD IV is the 64-bit sequence number
+ * (RFC 4106 §3.1 and RFC 7634 §2 need uniqueness per key, and the sequence
+ * number never repeats within an SA, where random 64-bit IVs would risk a
+ * collision after about 2^32 packets); a CBC IV is random (RFC 3602 needs
+ * unpredictability).
  */
+function writeSequenceIv(out: Uint8Array, offset: number, sequence: bigint): void {
+  writeUint32(out, offset, Number(sequence >> 32n));
+  writeUint32(out, offset + 4, Number(sequence & LOW_32));
+}
+
 export function sealEsp(sa: EspOutboundSa, packet: EspPlainPacket, iv?: Uint8Array): SealEspResult {
-  const resolved = resolveSuite(sa);
-  const { encryption } = resolved;
+  const context = espSaContext(sa);
+  const { encryption } = context;
   if (!Number.isInteger(sa.spi) || sa.spi < 1 || sa.spi > 0xffff_ffff) {
     // RFC 4303 §2.1: SPI 0 never goes on the wire; RFC 3948 relies on it to mark non-ESP.
     throw new RangeError(`ESP SPI must be 1..0xffffffff (got ${sa.spi})`);
@@ -171,26 +141,47 @@ export function sealEsp(sa: EspOutboundSa, packet: EspPlainPacket, iv?: Uint8Arr
       detail: `sequence ${sequence} is outside 1..${limit}: the SA must be rekeyed (RFC 4303 §3.3.3 forbids cycling)`,
     };
   }
-  const explicitIv = iv ?? randomBytes(encryption.ivSize);
-  if (explicitIv.length !== encryption.ivSize) {
-    throw new CryptoError('iv_length', `${encryption.name} needs a ${encryption.ivSize}-byte IV (got ${explicitIv.length})`);
+  if (iv !== undefined && iv.length !== encryption.ivSize) {
+    throw new CryptoError('iv_length', `${encryption.name} needs a ${encryption.ivSize}-byte IV (got ${iv.length})`);
   }
-  const tfc = packet.tfcPadding ?? 0;
-  const body = tfc > 0 ? concatBytes(packet.payload, new Uint8Array(tfc)) : packet.payload;
-  const plaintext = encodeEspTrailer(body, packet.nextHeader, resolved.alignment);
-  const header = encodeEspHeader(sa.spi, sequence);
-  let protectedPart: Uint8Array;
+  // One buffer, laid out as sent: SPI | Seq | IV | payload | TFC | padding | Pad Length | NH | ICV.
+  // The plaintext is written in place, encrypted, and the ciphertext copied over it.
+  const { payload } = packet;
+  const bodyLength = payload.length + (packet.tfcPadding ?? 0);
+  const padLength = espPaddingLength(context.alignment, bodyLength);
+  const dataStart = ESP_HEADER_LENGTH + encryption.ivSize;
+  const dataEnd = dataStart + bodyLength + padLength + ESP_TRAILER_LENGTH;
+  const out = new Uint8Array(dataEnd + context.icvSize);
+  const sequenceLow = Number(sequence & LOW_32);
+  writeUint32(out, 0, sa.spi);
+  writeUint32(out, 4, sequenceLow);
+  if (iv !== undefined) out.set(iv, ESP_HEADER_LENGTH);
+  else if (encryption.mode === 'cbc') writeRandomIv(out, ESP_HEADER_LENGTH, encryption.ivSize);
+  else writeSequenceIv(out, ESP_HEADER_LENGTH, sequence);
+  out.set(payload, dataStart);
+  // TFC padding: the zero bytes the buffer was allocated with.
+  const padStart = dataStart + bodyLength;
+  for (let i = 0; i < padLength; i++) out[padStart + i] = i + 1;
+  out[dataEnd - 2] = padLength;
+  out[dataEnd - 1] = packet.nextHeader;
+  // The encrypted part: plaintext until the cipher's output is copied over it.
+  const encrypted = out.subarray(dataStart, dataEnd);
   if (encryption.mode === 'cbc') {
-    const ciphertext = cbcEncrypt(sa.suite.encrKeyBits, sa.encKey, explicitIv, plaintext);
-    const esnHigh = sa.suite.esn ? sequenceHighBytes(sequence) : new Uint8Array(0);
-    const icv = computeIntegrity(sa.suite.integ, sa.integKey, header, explicitIv, ciphertext, esnHigh);
-    protectedPart = concatBytes(ciphertext, icv);
+    const explicitIv = out.subarray(ESP_HEADER_LENGTH, dataStart);
+    out.set(cbcEncrypt(sa.suite.encrKeyBits, context.cipherKey, explicitIv, encrypted), dataStart);
+    const esnHigh = sa.suite.esn ? sequenceHighBytes(sequence) : NO_ESN_HIGH;
+    out.set(computeIntegrity(sa.suite.integ, sa.integKey, out.subarray(0, ESP_HEADER_LENGTH), explicitIv, encrypted, esnHigh), dataEnd);
   } else {
-    const aad = espAssociatedData(sa.spi, sequence, sa.suite.esn);
-    protectedPart = aeadSeal(sa.suite.encr, sa.suite.encrKeyBits, sa.encKey, explicitIv, aad, plaintext);
+    const nonce = aeadNonce(context.salt, out, ESP_HEADER_LENGTH, encryption.ivSize);
+    const cipher = createCipheriv(context.cipherName as CipherGCMTypes, context.cipherKey, nonce, context.cipherOptions) as CipherGCM;
+    cipher.setAAD(aeadAssociatedData(sa.spi, sa.suite.esn ? Number(sequence >> 32n) : 0, sequenceLow, sa.suite.esn));
+    const body = cipher.update(encrypted);
+    out.set(body, dataStart);
+    const tail = cipher.final();
+    if (tail.length > 0) out.set(tail, dataStart + body.length);
+    out.set(cipher.getAuthTag(), dataEnd);
   }
-  const out = concatBytes(header, explicitIv, protectedPart);
-  return { ok: true, packet: out, sequence, nextSequence: sequence + 1n, payloadBytes: packet.payload.length, packetBytes: out.length };
+  return { ok: true, packet: out, sequence, nextSequence: sequence + 1n, payloadBytes: payload.length, packetBytes: out.length };
 }
 
 /**
@@ -198,12 +189,15 @@ export function sealEsp(sa: EspOutboundSa, packet: EspPlainPacket, iv?: Uint8Arr
  * window is only read; on success the advanced window is returned.
  */
 export function openEsp(sa: EspInboundSa, bytes: Uint8Array): OpenEspResult {
-  const resolved = resolveSuite(sa);
-  const { encryption, icvSize, alignment } = resolved;
-  const header = readEspHeader(bytes);
-  if (!header) return { ok: false, reason: 'truncated', detail: `${bytes.length} bytes cannot hold the 8-byte ESP header` };
-  if (header.spi !== sa.spi) {
-    return { ok: false, reason: 'unknown_spi', detail: `SPI 0x${hex32(header.spi)} is not this SA's 0x${hex32(sa.spi)}` };
+  const context = espSaContext(sa);
+  const { encryption, icvSize, alignment } = context;
+  if (bytes.length < ESP_HEADER_LENGTH) {
+    return { ok: false, reason: 'truncated', detail: `${bytes.length} bytes cannot hold the 8-byte ESP header` };
+  }
+  const spi = readUint32(bytes, 0);
+  const sequenceLow = readUint32(bytes, 4);
+  if (spi !== sa.spi) {
+    return { ok: false, reason: 'unknown_spi', detail: `SPI 0x${hex32(spi)} is not this SA's 0x${hex32(sa.spi)}` };
   }
   const minimum = ESP_HEADER_LENGTH + encryption.ivSize + alignment + icvSize;
   if (bytes.length < minimum) {
@@ -214,28 +208,37 @@ export function openEsp(sa: EspInboundSa, bytes: Uint8Array): OpenEspResult {
   if (ciphertextLength % alignment !== 0) {
     return { ok: false, reason: 'length', detail: `ciphertext of ${ciphertextLength} bytes is not a multiple of ${alignment}` };
   }
-  const sequence = inferSequence(sa.replay, header.sequenceLow);
+  const sequence = inferSequence(sa.replay, sequenceLow);
   if (sequence === null) {
-    return { ok: false, reason: 'replay', detail: `sequence ${header.sequenceLow} falls outside the 64-bit ESN space` };
+    return { ok: false, reason: 'replay', detail: `sequence ${sequenceLow} falls outside the 64-bit ESN space` };
   }
   const replay = checkReplay(sa.replay, sequence);
   if (!replay.ok) return { ok: false, reason: 'replay', detail: replay.detail };
 
-  const iv = bytes.subarray(ESP_HEADER_LENGTH, ivEnd);
   const ciphertext = bytes.subarray(ivEnd, ivEnd + ciphertextLength);
+  const icv = bytes.subarray(ivEnd + ciphertextLength);
   let plaintext: Uint8Array;
   if (encryption.mode === 'cbc') {
-    const esnHigh = sa.suite.esn ? sequenceHighBytes(sequence) : new Uint8Array(0);
-    const icv = bytes.subarray(bytes.length - icvSize);
+    const iv = bytes.subarray(ESP_HEADER_LENGTH, ivEnd);
+    const esnHigh = sa.suite.esn ? sequenceHighBytes(sequence) : NO_ESN_HIGH;
     if (!verifyIntegrity(sa.suite.integ, sa.integKey, icv, bytes.subarray(0, ESP_HEADER_LENGTH), iv, ciphertext, esnHigh)) {
-      return { ok: false, reason: 'integrity', detail: `${resolved.integrity.name} ICV does not match` };
+      return { ok: false, reason: 'integrity', detail: `${context.integrity.name} ICV does not match` };
     }
-    plaintext = cbcDecrypt(sa.suite.encrKeyBits, sa.encKey, iv, ciphertext);
+    plaintext = cbcDecrypt(sa.suite.encrKeyBits, context.cipherKey, iv, ciphertext);
   } else {
-    const aad = espAssociatedData(sa.spi, sequence, sa.suite.esn);
-    const opened = aeadOpen(sa.suite.encr, sa.suite.encrKeyBits, sa.encKey, iv, aad, bytes.subarray(ivEnd));
-    if (!opened) return { ok: false, reason: 'integrity', detail: `${encryption.name} ICV does not verify` };
-    plaintext = opened;
+    const nonce = aeadNonce(context.salt, bytes, ESP_HEADER_LENGTH, encryption.ivSize);
+    const decipher = createDecipheriv(context.cipherName as CipherGCMTypes, context.cipherKey, nonce, context.cipherOptions) as DecipherGCM;
+    decipher.setAAD(aeadAssociatedData(spi, sa.suite.esn ? Number(sequence >> 32n) : 0, sequenceLow, sa.suite.esn));
+    decipher.setAuthTag(icv);
+    const body = decipher.update(ciphertext);
+    let tail: Buffer;
+    try {
+      tail = decipher.final();
+    } catch {
+      return { ok: false, reason: 'integrity', detail: `${encryption.name} ICV does not verify` };
+    }
+    // A plain Uint8Array view of node's output (no copy); concatenated only if the cipher held bytes back.
+    plaintext = tail.length === 0 ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : concatBytes(body, tail);
   }
   const trailer = decodeEspTrailer(plaintext);
   if (!trailer.ok) return { ok: false, reason: 'padding', detail: trailer.detail };
@@ -243,7 +246,7 @@ export function openEsp(sa: EspInboundSa, bytes: Uint8Array): OpenEspResult {
   const payload = innerLength === null ? trailer.payload : trailer.payload.subarray(0, innerLength);
   return {
     ok: true,
-    spi: header.spi,
+    spi,
     sequence,
     nextHeader: trailer.nextHeader,
     payload,
@@ -252,6 +255,10 @@ export function openEsp(sa: EspInboundSa, bytes: Uint8Array): OpenEspResult {
     payloadBytes: payload.length,
     tfcPaddingBytes: trailer.payload.length - payload.length,
   };
+}
+
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
 }
 
 function hex32(value: number): string {
