@@ -6,12 +6,22 @@
  */
 import { test as noLabTest } from './support/fixtures.ts';
 import { evidenceIdOf, expect, labTest as test, lastEventId, logIn, saveScreenshot } from './support/lab-fixtures.ts';
+import type { Page } from '@playwright/test';
+
+/** Every scenario of the lab's catalogue, as the server lists them (the view must show each). */
+async function scenarioCount(page: Page, url: string): Promise<number> {
+  const response = await page.request.get(`${url}api/v1/lab/scenarios`);
+  expect(response.ok()).toBe(true);
+  const count = ((await response.json()) as { items: unknown[] }).items.length;
+  expect(count).toBeGreaterThanOrEqual(29);
+  return count;
+}
 
 test('an operator starts a scenario in the Lab view and its failure appears on the overview', async ({ page, server }) => {
   await logIn(page, server, server.operator);
   await page.goto(`${server.url}lab`);
   const table = page.getByTestId('lab-scenarios');
-  await expect(table.locator('tbody tr')).toHaveCount(13);
+  await expect(table.locator('tbody tr')).toHaveCount(await scenarioCount(page, server.url));
   const row = table.locator('tr[data-scenario="wrong-psk"]');
   await expect(row).toContainText('Incorrect pre-shared key');
   await expect(row).toContainText('13.6.6 #2');
@@ -61,7 +71,7 @@ test('the default mix starts from the Lab view, and a viewer sees the lab withou
   const viewerPage = await viewerContext.newPage();
   await logIn(viewerPage, server, server.viewer);
   await viewerPage.goto(`${server.url}lab`);
-  await expect(viewerPage.getByTestId('lab-scenarios').locator('tbody tr')).toHaveCount(13);
+  await expect(viewerPage.getByTestId('lab-scenarios').locator('tbody tr')).toHaveCount(await scenarioCount(viewerPage, server.url));
   await expect(viewerPage.getByTestId('lab-start')).toHaveCount(0);
   await expect(viewerPage.getByTestId('lab-stop')).toHaveCount(0);
   await expect(viewerPage.getByTestId('lab-default-mix')).toHaveCount(0);

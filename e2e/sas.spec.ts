@@ -1,4 +1,4 @@
-/** The SA tables: real SAs, sorting and filtering kept in the URL, traffic counters "n/a" until the data plane exists. */
+/** The SA tables: real SAs, sorting and filtering kept in the URL, the ESP layer's traffic counters. */
 import { expect, logIn, saveScreenshot, test } from './support/fixtures.ts';
 import { ensureLoopUp } from './support/gateway-actions.ts';
 
@@ -26,7 +26,9 @@ test('the IKE SA table sorts and filters', async ({ page, server }) => {
   await expect(table.locator('tbody td[data-column="spiInitiator"]').first()).toHaveText(/^0x[0-9a-f]{16}$/);
 
   const child = page.getByTestId('child-sas');
-  await expect(child.locator('tbody td[data-column="bytesIn"]').first()).toHaveText('n/a');
+  // Counted by the ESP layer (a number of bytes, "0 B" before any traffic), never "n/a" for an installed CHILD_SA.
+  await expect(child.locator('tbody td[data-column="bytesIn"]').first()).toHaveText(/^\d[\d.,]* (B|KB|MB|GB|KiB|MiB|GiB)$/);
+  await expect(child.locator('tbody td[data-column="packetsIn"]').first()).toHaveText(/^\d+$/);
   await page.getByTestId('ike-sas-filter').fill('');
   await saveScreenshot(page, 'sas');
 });
