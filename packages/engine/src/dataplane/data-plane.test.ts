@@ -87,6 +87,14 @@ describe('ping through a tunnel between two in-memory gateways', () => {
     expect(b.counters().packetsDelivered).toBe(3);
   });
 
+  it('without a source, a ping into the tunnel leaves from the gateway address inside the tunnel\'s local networks (address book names resolved)', async () => {
+    const { clock, a } = twoGateways({ seedRuleOnB: true });
+    const named = gateway('a', { seedRule: true });
+    a.applyConfig(buildConfig({ ...named, addressBook: [{ name: 'lan-a', networks: ['192.168.1.0/24'] }], tunnels: named.tunnels!.map((t) => ({ ...t, localNetworks: ['lan-a'] })) }));
+    const result = await runPing(clock, a.ping({ destination: '192.168.2.1', count: 1 }));
+    expect(result).toMatchObject({ source: '192.168.1.1', received: 1 });
+  });
+
   it('without the rule B drops the request, naming the missing rule; A\'s ping gets no reply', async () => {
     const { clock, a, b } = twoGateways({ seedRuleOnB: false });
     const eventsB = collectEvents(b);

@@ -60,7 +60,7 @@ import {
 } from './ipv4-packet.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { runPing } from './ping.ts';
-import { RoutingTable, type DataPlaneRoute } from './routing-table.ts';
+import { RoutingTable, resolveIpv4Networks, type DataPlaneRoute } from './routing-table.ts';
 import { RuleSet } from './rule-set.ts';
 import { traceDataPlane } from './trace.ts';
 
@@ -633,10 +633,8 @@ export class DataPlane implements DataPlanePort {
     }
     if (routed.egress.kind === 'tunnel') {
       const tunnel = this.config.tunnels.find((candidate) => candidate.name === routed.egress.name);
-      const local = (tunnel?.localNetworks ?? []).flatMap((text) => {
-        const network = parseIpv4Network(text);
-        return network === undefined ? [] : [network];
-      });
+      // Address book names (hq-net) as well as CIDRs.
+      const local = (tunnel?.localNetworks ?? []).flatMap((reference) => resolveIpv4Networks(reference, this.config.addressBook));
       for (const entry of this.interfaceTable.all) {
         for (const own of entry.addresses) {
           if (local.some((network) => ((own.address & network.mask) >>> 0) === network.address)) return { source: own.address };
