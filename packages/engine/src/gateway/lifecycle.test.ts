@@ -264,12 +264,27 @@ describe('cookies, fragmentation, NAT-T', () => {
   });
 
   it('IKE fragmentation (RFC 7383) with a small MTU', async () => {
-    const bench = await established({}, { coreA: { fragmentMtu: 200 }, coreB: { fragmentMtu: 200 } });
+    const { a, b } = pairTunnels();
+    const bench = await startBench({ a: [a], b: [b], coreA: { fragmentMtu: 200 }, coreB: { fragmentMtu: 200 } });
+    bench.a.snoop.setMode('brief');
+    bench.b.snoop.setMode('brief');
+    bench.a.initiate('ab');
+    bench.settle();
+    expect(bench.a.listIkeSas()[0]?.state).toBe('established');
     const sizes = bench.network.log.map((d) => d.bytes.length);
     expect(Math.max(...sizes.slice(2))).toBeLessThanOrEqual(200 - 28);
     expect(sizes.length).toBeGreaterThan(4);
     expect(bench.a.listIkeSas()[0]).toMatchObject({ fragmentation: true });
     installedPair(bench);
+    // Snoop shows the fragments on the wire both ways: A's own after its whole IKE_AUTH request, B's received ones.
+    const lines = (events: typeof bench.eventsA, direction: 'in' | 'out') =>
+      ofType(events, 'snoop.message').filter((e) => e.direction === direction && e.summary.startsWith('IKE_AUTH request 1')).map((e) => e.summary);
+    const sent = lines(bench.eventsA, 'out');
+    const total = sent.length - 1;
+    expect(total).toBeGreaterThan(1);
+    expect(sent[0]).toMatch(/^IKE_AUTH request 1 \[ IDi /);
+    expect(sent.slice(1)).toEqual(Array.from({ length: total }, (_, i) => `IKE_AUTH request 1 [ EF(${i + 1}/${total}) ]`));
+    expect(lines(bench.eventsB, 'in').filter((line) => line.includes('EF('))).toEqual(sent.slice(1));
     await bench.stop();
   });
 

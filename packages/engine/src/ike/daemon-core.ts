@@ -696,6 +696,12 @@ export class IkeDaemonCore {
     }
     const ids = this.sendDatagrams(sa, datagrams, local, remote);
     this.snoopMessage(message, { direction: 'out', local, remote, marker: this.markerFor(local, remote), datagramIds: ids, ...(sa ? { sa } : {}) });
+    // Fragments as they cross the wire, after the whole message (as charon logs its own).
+    if (datagrams.length > 1 && this.snoopLines) {
+      const { header } = message;
+      const prefix = `${exchangeName(header.exchangeType)} ${header.response ? 'response' : 'request'} ${header.messageId}`;
+      ids.forEach((id, index) => this.snoopDatagramLine('out', local, remote, id, `${prefix} [ EF(${index + 1}/${ids.length}) ]`, sa));
+    }
     return { datagrams, ids };
   }
 
@@ -1254,15 +1260,19 @@ export class IkeDaemonCore {
 
   /** A snoop line for a datagram that is not (or not yet) a whole decoded message. */
   private snoopRaw(datagram: Datagram, record: StoredDatagram, summary: string, sa?: IkeSa): void {
+    this.snoopDatagramLine('in', datagram.local, datagram.remote, record.id, summary, sa, datagram.marker);
+  }
+
+  private snoopDatagramLine(direction: 'in' | 'out', local: Endpoint, remote: Endpoint, datagramId: number, summary: string, sa?: IkeSa, marker = this.markerFor(local, remote)): void {
     if (!this.snoopLines) return;
     this.emit({
       type: 'snoop.message',
       time: this.now,
-      direction: 'in',
-      local: { ...datagram.local },
-      remote: { ...datagram.remote },
-      marker: datagram.marker,
-      datagramIds: [record.id],
+      direction,
+      local: { ...local },
+      remote: { ...remote },
+      marker,
+      datagramIds: [datagramId],
       summary,
       ...(sa ? { ikeSaId: sa.id } : {}),
       ...(sa?.tunnel ? { tunnel: sa.tunnel.name } : {}),
