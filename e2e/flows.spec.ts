@@ -113,3 +113,22 @@ test('a trace names the tunnel it would take; a viewer sees no ping or trace con
   await expect(viewerPage.getByTestId('trace-tool')).toHaveCount(0);
   await viewerContext.close();
 });
+
+test('a ping from the SAs view crosses the tunnel and the CHILD_SA packet counters move', async ({ page, server }) => {
+  await logIn(page, server, server.admin);
+  await ensureTunnelUp(page, server, DATAPLANE_LAB.a.tunnel);
+  const packetsIn = async () =>
+    (await apiJson<{ items: Array<{ tunnel: string | null; state: string; packetsIn?: number }> }>(page, server, 'GET', '/sas/child')).items
+      .filter((c) => c.tunnel === DATAPLANE_LAB.a.tunnel && c.state === 'installed')
+      .reduce((sum, c) => sum + (c.packetsIn ?? 0), 0);
+  const before = await packetsIn();
+  await page.goto(`${server.url}sas`);
+  const panel = page.getByTestId('sas-ping');
+  await panel.getByLabel('Ping destination').fill(DATAPLANE_LAB.b.address);
+  await panel.getByLabel('Ping source').fill(DATAPLANE_LAB.a.address);
+  await panel.getByLabel('Ping count').fill('2');
+  await panel.getByRole('button', { name: 'Ping' }).click();
+  await expect(panel.getByTestId('ping-summary')).toContainText('2 packets transmitted, 2 received, 0% packet loss', { timeout: 30_000 });
+  expect(await packetsIn()).toBeGreaterThanOrEqual(before + 2);
+  await expect(page.getByTestId('child-sas').locator('tbody td[data-column="packetsIn"]').first()).toHaveText(/^[1-9]\d*$/);
+});

@@ -16,7 +16,9 @@ import { PAGE_SIZES, useFlowUrlState } from '../hooks/use-flow-url-state.ts';
 import { DataPlaneTiles } from './data-plane-tiles.tsx';
 import { FlowFilterBar } from './flow-filter-bar.tsx';
 import { FlowTable } from './flow-table.tsx';
-import { PingForm, TraceForm } from './ping-trace-panel.tsx';
+import { PingForm } from '../../../components/ui/ping-form.tsx';
+import { runPing } from '../api/flows-api.ts';
+import { TraceForm } from './ping-trace-panel.tsx';
 import './flows.css';
 
 function FlowEmptyState({ filtered }: { filtered: boolean }) {
@@ -117,7 +119,7 @@ export function FlowsPage() {
         <Panel title="Ping and trace" testId="dataplane-tools">
           <RoleGate role="operator" fallback={<p className="muted">Ping and trace need the operator role.</p>}>
             <h3 className="dp-subhead">ping</h3>
-            <PingForm interfaces={interfaceNames} />
+            <PingForm run={runPing} {...(interfaceNames.length > 0 ? { hint: `interfaces: ${interfaceNames.join(', ')}` } : {})} />
             <h3 className="dp-subhead">trace</h3>
             <TraceForm interfaces={interfaceNames} />
           </RoleGate>

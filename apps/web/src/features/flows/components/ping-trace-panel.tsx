@@ -1,15 +1,13 @@
 /**
- * Ping and trace (operators): a ping runs real ICMP echoes through the
- * engine's data plane and tunnels and lists each reply (or why there was
- * none: the rule or route that dropped it, or a timeout) and the summary;
+ * Trace (operators; the ping form is shared UI, components/ui/ping-form.tsx):
  * a trace shows, step by step, which route, rule, traffic selector and SA
  * one packet would hit, or exactly why it would be dropped.
  */
 import { useState, type FormEvent } from 'react';
-import type { PingRequest, PingResult, TraceRequest, TraceResult } from '@tunnelscope/api';
+import type { TraceRequest, TraceResult } from '@tunnelscope/api';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import { ApiRequestError, describeError } from '../../../lib/http-client.ts';
-import { runPing, runTrace } from '../api/flows-api.ts';
+import { runTrace } from '../api/flows-api.ts';
 
 function fieldErrorsOf(error: unknown): Record<string, string> {
   if (!(error instanceof ApiRequestError)) return {};
@@ -18,97 +16,6 @@ function fieldErrorsOf(error: unknown): Record<string, string> {
 
 function optionalInteger(text: string): number | undefined {
   return text.trim() === '' ? undefined : Number(text);
-}
-
-export function PingForm({ interfaces }: { interfaces: readonly string[] }) {
-  const [destination, setDestination] = useState('');
-  const [source, setSource] = useState('');
-  const [count, setCount] = useState('4');
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<PingResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const request: PingRequest = { destination: destination.trim() };
-    if (source.trim() !== '') request.source = source.trim();
-    const parsedCount = optionalInteger(count);
-    if (parsedCount !== undefined) request.count = parsedCount;
-    setRunning(true);
-    setError(null);
-    try {
-      setResult(await runPing(request));
-    } catch (err) {
-      setResult(null);
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
-  }
-
-  const fieldErrors = fieldErrorsOf(error);
-  const lossPercent = result && result.sent > 0 ? Math.round(((result.sent - result.received) / result.sent) * 100) : 0;
-  return (
-    <div className="dp-tool" data-testid="ping-tool">
-      <form className="toolbar" onSubmit={submit} aria-label="Ping">
-        <label>
-          Destination
-          <input value={destination} onChange={(e) => setDestination(e.target.value)} required placeholder="address behind the peer" aria-label="Ping destination" />
-          {fieldErrors['destination'] ? <span className="field-error">{fieldErrors['destination']}</span> : null}
-        </label>
-        <label>
-          Source
-          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="by route" aria-label="Ping source" />
-          {fieldErrors['source'] ? <span className="field-error">{fieldErrors['source']}</span> : null}
-        </label>
-        <label>
-          Count
-          <input type="number" min={1} max={100} value={count} onChange={(e) => setCount(e.target.value)} aria-label="Ping count" style={{ width: 60 }} />
-          {fieldErrors['count'] ? <span className="field-error">{fieldErrors['count']}</span> : null}
-        </label>
-        <button type="submit" className="primary" disabled={running || destination.trim() === ''}>
-          {running ? 'Pinging…' : 'Ping'}
-        </button>
-        {interfaces.length > 0 ? <span className="muted small">interfaces: {interfaces.join(', ')}</span> : null}
-      </form>
-      {error !== null ? (
-        <p className="state-error" role="alert">
-          {describeError(error)}
-        </p>
-      ) : null}
-      {result ? (
-        <div data-testid="ping-result">
-          <p className="mono">
-            PING {result.destination} from {result.source}
-          </p>
-          <ol className="dp-lines">
-            {result.replies.map((reply) => (
-              <li key={reply.sequence} className="mono" data-testid="ping-reply" data-ok={reply.ok}>
-                {reply.ok ? (
-                  <>
-                    <StatusBadge tone="ok">reply</StatusBadge> seq={reply.sequence} from {reply.from ?? result.destination}
-                    {reply.ttl !== undefined ? ` ttl=${reply.ttl}` : ''}
-                    {reply.rttMs !== undefined ? ` time=${reply.rttMs.toFixed(2)} ms` : ''}
-                  </>
-                ) : (
-                  <>
-                    <StatusBadge tone="bad">no reply</StatusBadge> seq={reply.sequence}: {reply.error ?? 'no reply'}
-                  </>
-                )}
-              </li>
-            ))}
-          </ol>
-          <p className="mono" data-testid="ping-summary">
-            {result.sent} packets transmitted, {result.received} received, {lossPercent}% packet loss
-          </p>
-          <details>
-            <summary>Console output</summary>
-            <pre className="dp-text">{result.text}</pre>
-          </details>
-        </div>
-      ) : null}
-    </div>
-  );
 }
 
 const PROTOCOLS = ['icmp', 'udp', 'tcp'] as const;

@@ -1,3 +1,4 @@
+import type { PingRequest, PingResult } from '@tunnelscope/api';
 import type { ActionResponse, ChildSaList, IkeSaList, TunnelStatusList } from '../../../lib/api-types.ts';
 import { requestJson } from '../../../lib/http-client.ts';
 
@@ -23,4 +24,9 @@ export function rekeySa(kind: 'ike' | 'child', id: string): Promise<ActionRespon
 
 export function deleteSa(kind: 'ike' | 'child', id: string): Promise<ActionResponse> {
   return requestJson(`/sas/${kind}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** A ping through the data plane (operators): the tunnel it takes is the route's. */
+export function pingThroughTunnel(request: PingRequest): Promise<PingResult> {
+  return requestJson('/dataplane/ping', { method: 'POST', body: request });
 }

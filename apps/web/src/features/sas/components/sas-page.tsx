@@ -3,6 +3,9 @@
  * child.sort / child.q / child.hide.
  */
 import { Panel } from '../../../components/ui/panel.tsx';
+import { PingForm } from '../../../components/ui/ping-form.tsx';
+import { RoleGate } from '../../../components/ui/role-gate.tsx';
+import { pingThroughTunnel } from '../api/sas-api.ts';
 import { useQueryParam } from '../../../lib/use-query-state.ts';
 import { useSaTables } from '../hooks/use-sa-tables.ts';
 import { ChildSaTable } from './child-sa-table.tsx';
@@ -31,6 +34,19 @@ export function SasPage() {
       <Panel title="IKE SAs">{ikeSas === null ? <p className="state-loading">Loading…</p> : <IkeSaTable items={ikeSas} onChanged={tables.reload} />}</Panel>
       <Panel title="CHILD_SAs (IPsec SAs)">
         {childSas === null ? <p className="state-loading">Loading…</p> : <ChildSaTable items={childSas} onChanged={tables.reload} />}
+      </Panel>
+      <Panel title="Ping through a tunnel" testId="sas-ping">
+        <RoleGate role="operator" fallback={<p className="muted">Pinging needs the operator role.</p>}>
+          <PingForm
+            run={async (request) => {
+              const result = await pingThroughTunnel(request);
+              tables.reload();
+              return result;
+            }}
+            hint="the route decides the tunnel; the CHILD_SA counters above move with the replies"
+            placeholder={childSas?.[0]?.remoteTs[0] ? `e.g. an address in ${childSas[0].remoteTs[0]}` : 'address behind the peer'}
+          />
+        </RoleGate>
       </Panel>
     </div>
   );
