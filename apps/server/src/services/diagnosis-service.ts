@@ -399,7 +399,10 @@ function proposeFixOrFail(finding: DiagnosisFinding, fixId: string, config: Engi
 }
 
 function apiDiff(proposal: ProposedFix): FixDiff {
-  return { text: proposal.diff.text, changes: proposal.diff.changes.map((c) => ({ path: c.path, before: c.before, after: c.after })) };
+  return {
+    text: proposal.diff.text,
+    changes: proposal.diff.changes.map((c) => ({ path: c.path, ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) })),
+  };
 }
 
 function changedSince(base: number, current: number): ApiError {

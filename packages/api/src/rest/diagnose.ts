@@ -157,8 +157,8 @@ export type FixParams = Static<typeof FixParams>;
 
 export const FixConfigChange = Type.Object({
   path: Type.String(),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
+  before: Type.Optional(Type.Unknown({ description: 'Absent when the fix adds the path (a new rule or route)' })),
+  after: Type.Optional(Type.Unknown({ description: 'Absent when the fix removes the path' })),
 });
 export type FixConfigChange = Static<typeof FixConfigChange>;
 

@@ -35,9 +35,13 @@ function checkNetworks(config: GatewayConfig, networks: readonly string[]): stri
   return undefined;
 }
 
-/** Interfaces a rule or route may name: configured interfaces, tunnels (each is an interface) and, for rules, "any". */
-function knownInterface(config: GatewayConfig, name: string, allowAny: boolean): boolean {
-  return (allowAny && name === 'any') || config.interfaces.some((i) => i.name === name) || config.tunnels.some((t) => t.name === name);
+/**
+ * Interfaces a rule or route may name: configured interfaces, tunnels (each
+ * is an interface) and, for rules, "any" and "core" (the gateway itself, as
+ * in the seed's `Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP`).
+ */
+function knownInterface(config: GatewayConfig, name: string, forRule: boolean): boolean {
+  return (forRule && (name === 'any' || name === 'core')) || config.interfaces.some((i) => i.name === name) || config.tunnels.some((t) => t.name === name);
 }
 
 function checkNetworkReference(config: GatewayConfig, network: string): string | undefined {

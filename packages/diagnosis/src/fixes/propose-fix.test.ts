@@ -30,6 +30,16 @@ function expectValid(result: ReturnType<typeof proposeFix>): GatewayConfig {
 }
 
 describe('proposeFix', () => {
+  it('adds the seed ICMP rule naming core (the gateway itself, never a configured interface) and the result validates', () => {
+    const base = config();
+    expect(base.interfaces.some((i) => i.name === 'core')).toBe(false);
+    const rule = { name: '', action: 'Allow' as const, sourceInterface: 'branch', sourceNetwork: 'all-nets-ip4', destinationInterface: 'core', destinationNetwork: 'all-nets-ip4', service: 'ICMP' };
+    const fixed = expectValid(proposeFix(finding([{ kind: 'add-ip-rule', rule, position: base.ipRules.length, before: null }]), base));
+    expect(fixed.ipRules.at(-1)).toEqual(rule);
+    const unknown = proposeFix(finding([{ kind: 'add-ip-rule', rule: { ...rule, destinationInterface: 'nosuch' }, position: base.ipRules.length, before: null }]), base);
+    expect(unknown).toMatchObject({ ok: false });
+  });
+
   it('moves a tunnel, adds proposals, reorders DH groups, sets networks, policy, PSK type, DPD and lifetimes: each result validates', () => {
     const base = config();
     expect(expectValid(proposeFix(finding([{ kind: 'move-tunnel', tunnel: 'branch', above: 'roaming' }]), base)).tunnels.map((t) => t.name)).toEqual(['branch', 'roaming']);

@@ -83,7 +83,7 @@ export const icmpRuleMissingRule: DiagnosisRule = {
         reasoning: [
           `${group.length} ICMP packet(s) from "${tunnelName}" to the gateway (core) were dropped: ${latest.event.message}`,
           byRule ? `rule "${byRule}" (ipRules[${ruleIndex}]) dropped them before any rule allowed ICMP` : 'no rule in the rule set matches them, so they are dropped',
-          fix ? 'the seed\'s rule "Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP" is missing for this tunnel' : 'a rule now lets them through: the config changed since',
+          fix ? `the seed's rule (Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP) is missing for this tunnel: Allow ${tunnelName} all-nets-ip4 core all-nets-ip4 ICMP` : 'a rule now lets them through: the config changed since',
         ],
         evidenceEventIds: cited,
         explains: cited,
