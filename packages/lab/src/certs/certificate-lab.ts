@@ -21,7 +21,8 @@ import type { GatewayConfig, GatewayConfigInput } from '@tunnelscope/api';
 import { CertificateService, type CertificatePort, type Clock } from '@tunnelscope/engine';
 import { closedPort, startCaServer, type CaServer } from './ca-server.ts';
 import { HQ_CERTIFICATE, LAB_CA, OTHER_CA, PEER_CERTIFICATE_NAME, peerSubject, type CertificateScenarioSpec, type CrlLocation } from './certificate-scenarios.ts';
-import { startDnsResponder, type DnsResponder } from './dns-server.ts';
+// The lab's DNS server is the tests' responder: one implementation (test-utils' subpath imports node:dgram only).
+import { startDnsResponder, type DnsResponder } from '@tunnelscope/test-utils/dns-responder';
 import { certificatePem, createLabCa, createLabCrl, issueGatewayCertificate, privateKeyPem, type LabCertificate, type RevocationEntry, type Validity } from './lab-pki.ts';
 
 export const CA_HOST_NAME = 'ca.lab.tunnelscope.test';

@@ -6,17 +6,11 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { PingRequest, PingResult } from '@tunnelscope/api';
-import { ApiRequestError, describeError } from '../../lib/http-client.ts';
+import { fieldErrorsOf, optionalInteger } from '../../lib/form-fields.ts';
+import { describeError } from '../../lib/http-client.ts';
 import { StatusBadge } from './status-badge.tsx';
 
-function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiRequestError)) return {};
-  return Object.fromEntries(error.fields.map((field) => [field.path.replace(/^\/?(body[./])?/, '').split(/[./]/)[0] ?? field.path, field.message]));
-}
 
-function optionalInteger(text: string): number | undefined {
-  return text.trim() === '' ? undefined : Number(text);
-}
 
 export function PingForm({ run, hint, placeholder = 'address behind the peer' }: { run: (request: PingRequest) => Promise<PingResult>; hint?: string; placeholder?: string }) {
   const [destination, setDestination] = useState('');

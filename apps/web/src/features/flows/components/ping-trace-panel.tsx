@@ -6,17 +6,11 @@
 import { useState, type FormEvent } from 'react';
 import type { TraceRequest, TraceResult } from '@tunnelscope/api';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
-import { ApiRequestError, describeError } from '../../../lib/http-client.ts';
+import { fieldErrorsOf, optionalInteger } from '../../../lib/form-fields.ts';
+import { describeError } from '../../../lib/http-client.ts';
 import { runTrace } from '../api/flows-api.ts';
 
-function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiRequestError)) return {};
-  return Object.fromEntries(error.fields.map((field) => [field.path.replace(/^\/?(body[./])?/, '').split(/[./]/)[0] ?? field.path, field.message]));
-}
 
-function optionalInteger(text: string): number | undefined {
-  return text.trim() === '' ? undefined : Number(text);
-}
 
 const PROTOCOLS = ['icmp', 'udp', 'tcp'] as const;
 
