@@ -95,6 +95,15 @@ describe('ping through a tunnel between two in-memory gateways', () => {
     expect(result).toMatchObject({ source: '192.168.1.1', received: 1 });
   });
 
+  it('round-trip times come from the clock\'s sub-millisecond elapsed() when it has one', async () => {
+    const { clock, a } = twoGateways({ seedRuleOnB: true });
+    let ticks = 0;
+    Object.assign(clock, { elapsed: () => (ticks += 0.125) });
+    const result = await runPing(clock, a.ping({ source: '192.168.1.10', destination: '192.168.2.1', count: 1 }));
+    expect(result.replies[0]).toMatchObject({ ok: true, rttMs: 0.125 });
+    expect(result.text).toMatch(/icmp_seq=1 ttl=\d+ time=0\.125 ms$/m);
+  });
+
   it('without the rule B drops the request, naming the missing rule; A\'s ping gets no reply', async () => {
     const { clock, a, b } = twoGateways({ seedRuleOnB: false });
     const eventsB = collectEvents(b);

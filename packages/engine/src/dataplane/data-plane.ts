@@ -168,6 +168,11 @@ export class DataPlane implements DataPlanePort {
     return this.tunnelPort;
   }
 
+  /** Interval time for round trips: the clock's sub-millisecond elapsed() when it has one. */
+  private mark(): number {
+    return this.clock.elapsed?.() ?? this.clock.now();
+  }
+
   now(): number {
     return this.clock.now();
   }
@@ -526,7 +531,7 @@ export class DataPlane implements DataPlanePort {
     this.totals.packetsForwarded++;
     this.countOut(egress.name, out.length);
     if (packet.icmp?.type === ICMP_TYPE.echoReply) {
-      this.probes.deliverReply(packet.icmp.identifier, packet.icmp.sequence, { from: ip.source, ttl: Math.max(0, ip.ttl - 1), at: this.clock.now() });
+      this.probes.deliverReply(packet.icmp.identifier, packet.icmp.sequence, { from: ip.source, ttl: Math.max(0, ip.ttl - 1), at: this.clock.now(), mark: this.mark() });
     }
     const answer = this.hosts.answer(host, packet, this.nextIdentification());
     if (answer !== undefined) this.receiveFromInterface(host.interface, answer);
@@ -541,7 +546,7 @@ export class DataPlane implements DataPlanePort {
       const reply = encodeIcmp({ type: ICMP_TYPE.echoReply, code: 0, identifier: icmp.identifier, sequence: icmp.sequence, data: icmp.data });
       this.sendFromCore(encodeIpv4Packet({ protocol: IP_PROTOCOL.icmp, source: ip.destination, destination: ip.source, ttl: GATEWAY_TTL, identification: this.nextIdentification() }, reply));
     } else if (icmp.type === ICMP_TYPE.echoReply) {
-      this.probes.deliverReply(icmp.identifier, icmp.sequence, { from: ip.source, ttl: ip.ttl, at: this.clock.now() });
+      this.probes.deliverReply(icmp.identifier, icmp.sequence, { from: ip.source, ttl: ip.ttl, at: this.clock.now(), mark: this.mark() });
     }
   }
 

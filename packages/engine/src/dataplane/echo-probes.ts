@@ -9,6 +9,8 @@ export interface EchoReplyInfo {
   readonly from: number;
   readonly ttl: number;
   readonly at: number;
+  /** Clock.elapsed() (or now()) when the reply arrived: for round-trip times. */
+  readonly mark: number;
 }
 
 export interface EchoProbeHandlers {

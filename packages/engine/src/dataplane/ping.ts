@@ -58,6 +58,7 @@ export function runPing(
     };
     const sendProbe = (sequence: number) => {
       const sentAt = clock.now();
+      const sentMark = clock.elapsed?.() ?? sentAt;
       let done = false;
       let cancelTimer: () => void = () => undefined;
       const unregister = probes.register(identifier, sequence, {
@@ -66,7 +67,7 @@ export function runPing(
           done = true;
           cancelTimer();
           unregister();
-          settle({ sequence, ok: true, rttMs: reply.at - sentAt, from: formatIpv4(reply.from), ttl: reply.ttl });
+          settle({ sequence, ok: true, rttMs: reply.mark - sentMark, from: formatIpv4(reply.from), ttl: reply.ttl });
         },
       });
       const outcome = dependencies.sendEcho(identifier, sequence, payload);

@@ -10,10 +10,16 @@
 export interface Clock {
   now(): number;
   setTimer(at: number, callback: () => void): () => void;
+  /**
+   * Optional monotonic, sub-millisecond time (ms) for measuring short
+   * intervals such as ping round trips; `now()` is used where absent.
+   */
+  elapsed?(): number;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  elapsed: () => performance.now(),
   setTimer(at, callback) {
     const handle = setTimeout(callback, Math.max(0, at - Date.now()));
     handle.unref?.();

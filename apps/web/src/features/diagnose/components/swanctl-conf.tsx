@@ -25,7 +25,7 @@ export function SwanctlConf({ tunnel, peer }: { tunnel: string; peer: string | n
           Download
         </a>
         <span className="muted small">
-          for the peer of "{tunnel}"{peer ? ` (${peer})` : ''}; the pre-shared key is a placeholder
+          for the peer of "{tunnel}"{peer ? ` (${peer})` : ''}; a pre-shared key in it is a placeholder (certificate tunnels: it says which files to install)
         </span>
       </div>
       {open ? <SwanctlText tunnel={tunnel} peer={peer} /> : null}
