@@ -68,7 +68,7 @@ describe('EngineGateway (real engine, loopback UDP)', () => {
     expect(ike).toHaveLength(1);
     expect(ike[0]).toMatchObject({ tunnel: 'ab', state: 'established', role: 'initiator', local: { address: A, port: IKE_PORT }, remote: { address: B } });
     const child = (await t.request('GET', '/api/v1/sas/child', { token: t.tokens.viewer })).json.items;
-    expect(child[0]).toMatchObject({ tunnel: 'ab', state: 'installed', localTs: ['192.168.10.0-192.168.10.255'], remoteTs: ['10.10.10.0-10.10.10.255'] });
+    expect(child[0]).toMatchObject({ tunnel: 'ab', state: 'installed', localTs: ['192.168.10.0/24'], remoteTs: ['10.10.10.0/24'] });
     expect((await t.request('GET', '/api/v1/tunnels', { token: t.tokens.viewer })).json.items[0]).toMatchObject({ name: 'ab', state: 'up' });
 
     const stats = (await t.request('GET', '/api/v1/stats', { token: t.tokens.viewer })).json;

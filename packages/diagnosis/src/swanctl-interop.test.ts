@@ -69,7 +69,7 @@ describeInterop('generated swanctl.conf against our engine', ['charon', 'netns']
     const sas = await charon.listSas();
     expect(sas.some((sa) => sa.state === 'ESTABLISHED')).toBe(true);
     const state = await engine.saState();
-    expect(state.childSas.find((c) => c.tunnel === 'hq-branch')).toMatchObject({ state: 'installed', localTs: ['192.168.10.0-192.168.10.255'], remoteTs: ['10.10.10.0-10.10.10.255'] });
+    expect(state.childSas.find((c) => c.tunnel === 'hq-branch')).toMatchObject({ state: 'installed', localTs: ['192.168.10.0/24'], remoteTs: ['10.10.10.0/24'] });
     await charon.terminate({ ike: 'hq-branch' }, { allowFailure: true });
     await engine.waitForEvent((e) => e.type === 'ike.sa.down');
   });

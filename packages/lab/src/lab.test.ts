@@ -185,11 +185,11 @@ describe('one-sided problems (13.6.6 #3, 13.6.7) and a silent peer', () => {
     await waitFor(() => logEvents(bench.events, 'ts_unacceptable', bench.tunnel).length > 0, 'ts_unacceptable', bench.events);
     const refusal = logEvents(bench.events, 'ts_unacceptable', bench.tunnel)[0]!;
     expect(refusal).toMatchObject({ condition: 'ts_unacceptable_local', phase: 'ipsec', side: 'responder' });
-    expect(refusal.evidence.proposedTsr).toEqual(['192.168.0.0-192.168.255.255']);
+    expect(refusal.evidence.proposedTsr).toEqual(['192.168.0.0/16']);
     expect(bench.local.initiate(bench.tunnel)).toMatchObject({ ok: true });
     await waitFor(() => forTunnel(ofType(bench.events, 'child.sa.up'), bench.tunnel).length > 0, 'child.sa.up after we initiate', bench.events);
     const child = bench.local.listChildSas().find((c) => c.tunnel === bench.tunnel && c.state === 'installed')!;
-    expect(child).toMatchObject({ role: 'initiator', localTs: ['192.168.10.0-192.168.10.255'], remoteTs: ['10.10.10.0-10.10.10.255'] });
+    expect(child).toMatchObject({ role: 'initiator', localTs: ['192.168.10.0/24'], remoteTs: ['10.10.10.0/24'] });
   });
 
   it('peer-not-responding: we initiate, retransmit, and give up with peer_not_responding', async () => {

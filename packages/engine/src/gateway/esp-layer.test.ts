@@ -335,7 +335,7 @@ describe('ESP between two in-memory gateways', () => {
       ok: true,
       childSaId: child.id,
       spi: parseInt(child.spiOutbound, 16),
-      selectors: '192.168.10.0-192.168.10.255 === 10.10.10.0-10.10.10.255',
+      selectors: '192.168.10.0/24 === 10.10.10.0/24',
     });
     expect(bench.a.esp.describe('ab', '172.16.0.1', HOST_B)).toMatchObject({ ok: false, reason: 'ts_mismatch' });
     expect(bench.a.esp.describe('other', HOST_A, HOST_B)).toMatchObject({ ok: false, reason: 'no_sa' });

@@ -218,7 +218,7 @@ describe('traffic selectors (seed 13.6.7)', () => {
     bench.settle();
     const atA = firstLog(bench.eventsA, 'ts_unacceptable');
     expect(atA).toMatchObject({ condition: 'ts_unacceptable_local', phase: 'ipsec', side: 'responder' });
-    expect(atA.evidence.proposedTsr).toEqual(['192.168.0.0-192.168.255.255']);
+    expect(atA.evidence.proposedTsr).toEqual(['192.168.0.0/16']);
     expect(firstLog(bench.eventsB, 'ts_unacceptable')).toMatchObject({ condition: 'ts_unacceptable_received' });
     expect(bench.b.stats()).toMatchObject({ ipsecNegotiationsFailed: 1 });
     await bench.stop();
@@ -229,8 +229,8 @@ describe('traffic selectors (seed 13.6.7)', () => {
     const bench = await startBench({ a: [a], b: [b] });
     bench.b.initiate('ab');
     bench.settle();
-    expect(bench.b.listChildSas()[0]).toMatchObject({ state: 'installed', remoteTs: ['192.168.10.0-192.168.10.255'] });
-    expect(bench.a.listChildSas()[0]).toMatchObject({ localTs: ['192.168.10.0-192.168.10.255'] });
+    expect(bench.b.listChildSas()[0]).toMatchObject({ state: 'installed', remoteTs: ['192.168.10.0/24'] });
+    expect(bench.a.listChildSas()[0]).toMatchObject({ localTs: ['192.168.10.0/24'] });
     await bench.stop();
   });
 

@@ -110,8 +110,8 @@ describe('address pool through IKEv2 configuration payloads', () => {
     expect(assigned[0]!.ikeSaId).toBe(gwSa.id);
     expect(clientSa).toMatchObject({ state: 'established', virtualIp: '10.99.0.1' });
     // The client proposed 0.0.0.0/0 as TSi; the gateway narrowed it to the leased /32.
-    expect(gw.gateway.listChildSas()[0]).toMatchObject({ state: 'installed', remoteTs: ['10.99.0.1'], localTs: ['192.168.10.0-192.168.10.255'] });
-    expect(client.gateway.listChildSas()[0]).toMatchObject({ state: 'installed', localTs: ['10.99.0.1'], remoteTs: ['192.168.10.0-192.168.10.255'] });
+    expect(gw.gateway.listChildSas()[0]).toMatchObject({ state: 'installed', remoteTs: ['10.99.0.1'], localTs: ['192.168.10.0/24'] });
+    expect(client.gateway.listChildSas()[0]).toMatchObject({ state: 'installed', localTs: ['10.99.0.1'], remoteTs: ['192.168.10.0/24'] });
 
     // Snoop shows the configuration payloads in strongSwan's notation.
     const lines = ofType(gw.events, 'snoop.message').map((e) => `${e.direction} ${e.summary}`);

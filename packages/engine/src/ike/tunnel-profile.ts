@@ -22,7 +22,7 @@ import {
   type Transform,
   type TrafficSelector as WireSelector,
 } from '@tunnelscope/ike';
-import type { IpNetwork } from '../config/ip-address.ts';
+import { formatRange, parseIpAddress, type IpNetwork } from '../config/ip-address.ts';
 import { buildAddressBookIndex, resolveNetworkReference, type AddressBookIndex } from '../config/network-references.ts';
 import { identityToWire } from '../selection/identity-matcher.ts';
 import { trafficSelectorForNetwork, type TrafficSelector } from '../selection/traffic-selectors.ts';
@@ -177,10 +177,18 @@ export function fromWireSelector(selector: WireSelector): TrafficSelector | unde
 
 export function describeWireSelector(selector: WireSelector): string {
   if (selector.kind === 'opaque') return `opaque(type ${selector.tsType})`;
-  const range = selector.startAddress === selector.endAddress ? selector.startAddress : `${selector.startAddress}-${selector.endAddress}`;
+  const range = selector.startAddress === selector.endAddress ? selector.startAddress : describeAddressRange(selector.startAddress, selector.endAddress);
   const proto = selector.ipProtocol === 0 ? '' : `[${selector.ipProtocol}`;
   const ports = selector.startPort === 0 && selector.endPort === 65535 ? '' : `${proto ? '' : '[0'}/${selector.startPort}-${selector.endPort}`;
   return `${range}${proto}${ports}${proto || ports ? ']' : ''}`;
+}
+
+/** "192.168.10.0/24" as strongSwan prints it when the range is exactly a CIDR, else "first-last". */
+function describeAddressRange(first: string, last: string): string {
+  const start = parseIpAddress(first);
+  const end = parseIpAddress(last);
+  if (start === undefined || end === undefined || start.family !== end.family) return `${first}-${last}`;
+  return formatRange({ family: start.family, start: start.value, end: end.value });
 }
 
 /*

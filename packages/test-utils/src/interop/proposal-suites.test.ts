@@ -127,8 +127,8 @@ describeInterop('interop with strongSwan 5.9.8: proposal suites, both directions
           spiInbound: child?.spiOut,
           spiOutbound: child?.spiIn,
           proposal: suite.oursChild,
-          localTs: ['192.168.10.0-192.168.10.255'],
-          remoteTs: ['10.10.10.0-10.10.10.255'],
+          localTs: ['192.168.10.0/24'],
+          remoteTs: ['10.10.10.0/24'],
         });
         expect(await lab.engine.call('stats')).toMatchObject({
           ikeSasActive: 1,

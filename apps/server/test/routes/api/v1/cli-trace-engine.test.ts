@@ -64,7 +64,7 @@ describe('trace in the console (POST /api/v1/cli, two real engines)', () => {
     expect(r.json.exitCode).toBe(0);
     const output: string = r.json.output;
     expect(output).toContain('rule out allows it');
-    expect(output).toContain('traffic selectors 192.168.61.0-192.168.61.255 === 10.61.0.0-10.61.0.255');
+    expect(output).toContain('traffic selectors 192.168.61.0/24 === 10.61.0.0/24');
     expect(output.trimEnd().split('\n').at(-1)).toBe('verdict: forward');
 
     const rest = await t.request('POST', '/api/v1/dataplane/trace', {
