@@ -89,6 +89,23 @@ describe('web app', () => {
   });
 });
 
+describe('OpenAPI document', () => {
+  it('describes every REST route and the WebSocket feed with its frames', async () => {
+    const t = await startTestServer({});
+    try {
+      const r = await t.request('GET', '/docs/json', { token: t.tokens.viewer });
+      expect(r.status).toBe(200);
+      const paths = r.json.paths as Record<string, Record<string, { responses: Record<string, unknown>; 'x-client-message'?: { anyOf: Array<{ properties: { type: { const: string } } }> } }>>;
+      for (const route of ['/api/v1/flows', '/api/v1/dataplane/ping', '/api/v1/certificates/cache', '/api/v1/certificates/cache/flush', '/api/v1/sas/ike']) expect(paths, route).toHaveProperty([route]);
+      const stream = paths['/api/v1/stream']?.['get'];
+      expect(stream?.responses).toHaveProperty(['101']);
+      expect(stream?.['x-client-message']?.anyOf.map((m) => m.properties.type.const)).toEqual(['subscribe', 'unsubscribe', 'resume', 'ping']);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('history store', () => {
   it('prunes events, datagrams and samples beyond the retention limits', () => {
     const store = Store.open(':memory:');
