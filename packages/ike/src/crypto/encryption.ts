@@ -70,8 +70,9 @@ export function aeadSeal(encrId: number, keyBits: number, keyWithSalt: Uint8Arra
   const { algorithm, cipherName, key, nonce } = aeadParts(encrId, keyBits, keyWithSalt, iv);
   const cipher = createCipheriv(cipherName as CipherGCMTypes, key, nonce, { authTagLength: algorithm.icvSize }) as CipherGCM;
   cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return concatBytes(body, cipher.getAuthTag());
+  const body = cipher.update(plaintext);
+  const tail = cipher.final(); // empty for these stream-mode AEADs; kept in case
+  return concatBytes(body, tail, cipher.getAuthTag());
 }
 
 /** AEAD decryption of ciphertext | ICV; null when the ICV does not verify. */
@@ -84,9 +85,11 @@ export function aeadOpen(encrId: number, keyBits: number, keyWithSalt: Uint8Arra
   decipher.setAAD(aad);
   decipher.setAuthTag(icv);
   const plaintext = decipher.update(ciphertext);
+  let tail: Uint8Array;
   try {
-    return toUint8Array(Buffer.concat([plaintext, decipher.final()]));
+    tail = decipher.final();
   } catch {
     return null;
   }
+  return tail.length === 0 ? toUint8Array(plaintext) : concatBytes(plaintext, tail);
 }

@@ -52,9 +52,35 @@ export function addressBytes(address: string | Uint8Array): Uint8Array {
   return address;
 }
 
+/*
+ * Parsed address strings, for the NAT detection hashes only (four per
+ * IKE_SA_INIT, over a handful of distinct local and peer addresses). Bounded:
+ * cleared when full, so a flood of distinct peers cannot grow it.
+ */
+const NAT_ADDRESS_CACHE_LIMIT = 1024;
+const natAddressCache = new Map<string, Uint8Array>();
+
+function natAddressBytes(address: string | Uint8Array): Uint8Array {
+  if (typeof address !== 'string') return addressBytes(address);
+  let bytes = natAddressCache.get(address);
+  if (!bytes) {
+    bytes = ipAddressBytes(address);
+    if (natAddressCache.size >= NAT_ADDRESS_CACHE_LIMIT) natAddressCache.clear();
+    natAddressCache.set(address, bytes);
+  }
+  return bytes;
+}
+
 /** SHA-1(SPIi | SPIr | IP | Port) for N(NAT_DETECTION_SOURCE_IP) / N(NAT_DETECTION_DESTINATION_IP). */
 export function natDetectionHash(spiI: Uint8Array, spiR: Uint8Array, address: string | Uint8Array, port: number): Uint8Array {
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new CryptoError('address_invalid', `port ${port} is outside 0..65535`);
-  return toUint8Array(createHash('sha1').update(spiI).update(spiR).update(addressBytes(address)).update(uint16Bytes(port)).digest());
+  const ip = natAddressBytes(address);
+  // One buffer, one update: each update call crosses into OpenSSL.
+  const input = new Uint8Array(spiI.length + spiR.length + ip.length + 2);
+  input.set(spiI, 0);
+  input.set(spiR, spiI.length);
+  input.set(ip, spiI.length + spiR.length);
+  input.set(uint16Bytes(port), input.length - 2);
+  return toUint8Array(createHash('sha1').update(input).digest());
 }
 

@@ -34,15 +34,19 @@ export function prfPlus(prfId: number, key: Uint8Array, seed: Uint8Array, length
     throw new CryptoError('output_length', `prf+ can produce at most ${255 * outputLength} bytes with this PRF (asked for ${length})`);
   }
   const out = new Uint8Array(blocks * outputLength);
-  let previous: Uint8Array = new Uint8Array(0);
+  // One input buffer T(i-1) | S | i, rewritten in place per block: a single
+  // update per HMAC instead of three (each crosses into OpenSSL).
+  const input = new Uint8Array(outputLength + seed.length + 1);
+  input.set(seed, outputLength);
   for (let i = 1; i <= blocks; i++) {
-    const hmac = createHmac(hash, key);
-    hmac.update(previous);
-    hmac.update(seed);
-    hmac.update(Uint8Array.of(i));
-    previous = toUint8Array(hmac.digest());
-    out.set(previous, (i - 1) * outputLength);
+    input[input.length - 1] = i;
+    const digest = createHmac(hash, key)
+      .update(i === 1 ? input.subarray(outputLength) : input)
+      .digest();
+    out.set(digest, (i - 1) * outputLength);
+    input.set(digest, 0);
   }
+  input.fill(0);
   return out.subarray(0, length);
 }
 
