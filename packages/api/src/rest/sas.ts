@@ -29,6 +29,7 @@ export const IkeSaView = Type.Object({
   natTPort: Type.Boolean({ description: 'Moved to the NAT-T port after IKE_SA_INIT' }),
   peerVendorIds: Type.Array(Type.String(), { description: "Peer's vendor ID payloads (hex, or the vendor's name when known)" }),
   peerIdentity: Type.Optional(Type.String()),
+  peerCertificate: Type.Optional(Type.String({ description: 'Subject DN of the certificate the peer authenticated with' })),
   virtualIp: Type.Optional(Type.String({ description: 'Roaming client: the tunnel address leased from the pool (CFG_REPLY), or the one we were given' })),
   peerAuthLifetimeSeconds: Type.Optional(Type.Number({ description: "Peer's AUTH_LIFETIME notify" })),
   fragmentation: Type.Boolean({ description: 'Both sides support IKE fragmentation (RFC 7383)' }),

@@ -108,6 +108,8 @@ export interface IkeSaInfo {
   peerAuthLifetimeSeconds?: number;
   /** Tunnel address from a configuration payload: leased to the peer (responder) or given to us (initiator). */
   virtualIp?: string;
+  /** Subject DN of the certificate the peer authenticated with (certificate tunnels). */
+  peerCertificate?: string;
   fragmentation: boolean;
   lastPeerPacketAt: number;
   msSinceLastPeerPacket: number;
@@ -395,6 +397,7 @@ export class IkeGateway {
         ...(sa.peerIdentity !== undefined ? { peerIdentity: sa.peerIdentity } : {}),
         ...(sa.peerAuthLifetimeSeconds !== undefined ? { peerAuthLifetimeSeconds: sa.peerAuthLifetimeSeconds } : {}),
         ...(sa.virtualIp !== undefined ? { virtualIp: sa.virtualIp } : {}),
+        ...(sa.peerCertificateSubject !== undefined ? { peerCertificate: sa.peerCertificateSubject } : {}),
         fragmentation: sa.peerFragmentation,
         lastPeerPacketAt: sa.lastPeerPacketAt,
         msSinceLastPeerPacket: now - sa.lastPeerPacketAt,

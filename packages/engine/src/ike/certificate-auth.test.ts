@@ -139,8 +139,8 @@ describe('certificate IKE_AUTH between two gateways', () => {
     });
     expect(bench.a.initiate('ab')).toMatchObject({ ok: true });
     await bench.until(() => bench.a.listChildSas().some((c) => c.state === 'installed'));
-    expect(bench.a.listIkeSas()[0]).toMatchObject({ state: 'established', peerIdentity: 'dn:C=SE, O=Tunnelscope Test, CN=gw-b' });
-    expect(bench.b.listIkeSas()[0]).toMatchObject({ state: 'established', peerIdentity: 'dn:C=SE, O=Tunnelscope Test, CN=gw-a' });
+    expect(bench.a.listIkeSas()[0]).toMatchObject({ state: 'established', peerIdentity: 'dn:C=SE, O=Tunnelscope Test, CN=gw-b', peerCertificate: 'C=SE, O=Tunnelscope Test, CN=gw-b' });
+    expect(bench.b.listIkeSas()[0]).toMatchObject({ state: 'established', peerIdentity: 'dn:C=SE, O=Tunnelscope Test, CN=gw-a', peerCertificate: 'C=SE, O=Tunnelscope Test, CN=gw-a' });
     expect(bench.b.listChildSas()[0]?.state).toBe('installed');
     const sentByA = summaries(bench.eventsA);
     expect(sentByA).toContain('IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) ]');

@@ -233,6 +233,7 @@ export class EngineGateway implements GatewayPort {
       peerVendorIds: sa.peerVendorIds,
       ...(sa.peerIdentity !== undefined ? { peerIdentity: sa.peerIdentity } : {}),
       ...(sa.virtualIp !== undefined ? { virtualIp: sa.virtualIp } : {}),
+      ...(sa.peerCertificate !== undefined ? { peerCertificate: sa.peerCertificate } : {}),
       ...(sa.peerAuthLifetimeSeconds !== undefined ? { peerAuthLifetimeSeconds: sa.peerAuthLifetimeSeconds } : {}),
       fragmentation: sa.fragmentation,
       lastPeerPacketAt: sa.lastPeerPacketAt,

@@ -36,6 +36,12 @@ export function IkeSaTable({ items, onChanged }: { items: IkeSaView[]; onChanged
       { id: 'local', header: 'Local', accessorFn: (sa) => formatEndpoint(sa.local), cell: (ctx) => <span className="mono">{String(ctx.getValue())}</span> },
       { id: 'remote', header: 'Remote', accessorFn: (sa) => formatEndpoint(sa.remote), cell: (ctx) => <span className="mono">{String(ctx.getValue())}</span> },
       {
+        id: 'peerCertificate',
+        header: 'Peer certificate',
+        accessorFn: (sa) => sa.peerCertificate ?? '',
+        cell: (ctx) => (ctx.row.original.peerCertificate ? <span className="mono">{ctx.row.original.peerCertificate}</span> : <span className="muted">—</span>),
+      },
+      {
         id: 'virtualIp',
         header: 'Virtual IP',
         accessorFn: (sa) => sa.virtualIp ?? '',
