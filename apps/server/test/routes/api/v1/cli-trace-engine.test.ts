@@ -7,10 +7,8 @@
  * the rules do not allow is dropped, naming the rule that is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineGateway } from '../../../../src/plugins/app/engine-gateway.ts';
-import type { GatewayConfig } from '../../../../src/plugins/app/gateway-port.ts';
-import { startTestServer, type StreamClientHandle, type TestServer } from '../../../support/harness.ts';
-import { loopbackTunnelConfig } from '../../../support/loopback-tunnel-config.ts';
+import type { TestServer } from '../../../support/harness.ts';
+import { startDataPlanePair, type DataPlanePair } from '../../../support/data-plane-pair.ts';
 
 const A = '127.0.1.61';
 const B = '127.0.1.62';
@@ -20,41 +18,17 @@ const PSK = 'cli-trace-test-psk';
 const HOST_A = '192.168.61.10';
 const HOST_B = '10.61.0.10';
 
-function sideConfig(local: string, remote: string, localNet: string, remoteNet: string, gatewayAddress: string, host: string): Record<string, unknown> {
-  const base = loopbackTunnelConfig({ ikePort: IKE_PORT, natTPort: NAT_T_PORT, psk: PSK }, local, remote, [localNet], [remoteNet]);
-  return {
-    ...base,
-    interfaces: [{ name: 'int', addresses: [`${gatewayAddress}/24`] }],
-    hosts: [{ name: 'host', interface: 'int', address: host, services: ['icmp', 'udp'] }],
-    ipRules: [
-      { name: 'out', action: 'Allow', sourceInterface: 'int', sourceNetwork: localNet, destinationInterface: 'ab', destinationNetwork: remoteNet, service: 'icmp' },
-      { name: 'in', action: 'Allow', sourceInterface: 'ab', sourceNetwork: remoteNet, destinationInterface: 'int', destinationNetwork: localNet, service: 'icmp' },
-    ],
-  };
-}
 
 describe('trace in the console (POST /api/v1/cli, two real engines)', () => {
   let t: TestServer;
-  let peer: EngineGateway;
-  let stream: StreamClientHandle;
+  let pair: DataPlanePair | undefined;
 
   beforeAll(async () => {
-    peer = new EngineGateway();
-    await peer.start();
-    const peerConfig = peer.validateConfig(sideConfig(B, A, '10.61.0.0/24', '192.168.61.0/24', '10.61.0.1', HOST_B));
-    if (!peerConfig.ok) throw new Error(JSON.stringify(peerConfig.errors));
-    await peer.applyConfig(peerConfig.config as GatewayConfig);
-    t = await startTestServer({ gateway: new EngineGateway() as never, config: sideConfig(A, B, '192.168.61.0/24', '10.61.0.0/24', '192.168.61.1', HOST_A) });
-    stream = await t.connect({ token: t.tokens.viewer });
-    stream.send({ type: 'subscribe', id: 'sa', topic: 'sa', filter: { tunnel: 'ab' } });
-    await stream.waitFor((f) => f.type === 'subscribed' && f.id === 'sa');
-    expect((await t.request('POST', '/api/v1/tunnels/ab/initiate', { token: t.tokens.operator })).status).toBe(202);
-    await stream.waitFor((f) => f.type === 'event' && f.data.type === 'child.sa.up', 10_000);
+    pair = await startDataPlanePair({ ikePort: IKE_PORT, natTPort: NAT_T_PORT, psk: PSK, a: { endpoint: A, network: '192.168.61.0/24', gatewayAddress: '192.168.61.1', host: HOST_A }, b: { endpoint: B, network: '10.61.0.0/24', gatewayAddress: '10.61.0.1', host: HOST_B } });
+    ({ t } = pair);
   });
   afterAll(async () => {
-    await stream?.close();
-    await t?.close();
-    await peer?.stop();
+    await pair?.close();
   });
 
   it('names the rule, the traffic selectors and the CHILD_SA with its outbound SPI, as the REST trace does', async () => {

@@ -12,9 +12,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineGateway } from '../../../../src/plugins/app/engine-gateway.ts';
-import type { GatewayConfig } from '../../../../src/plugins/app/gateway-port.ts';
 import { startTestServer, type StreamClientHandle, type TestServer } from '../../../support/harness.ts';
-import { loopbackTunnelConfig } from '../../../support/loopback-tunnel-config.ts';
+import { startDataPlanePair, type DataPlanePair } from '../../../support/data-plane-pair.ts';
 
 const A = '127.0.1.51';
 const B = '127.0.1.52';
@@ -24,19 +23,6 @@ const PSK = 'flows-route-test-psk';
 const HOST_A = '192.168.50.10';
 const HOST_B = '10.50.0.10';
 
-/** One side: the loopback tunnel plus an `int` interface with one simulated host and rules allowing ICMP both ways through the tunnel. */
-function sideConfig(local: string, remote: string, localNet: string, remoteNet: string, gatewayAddress: string, host: string): Record<string, unknown> {
-  const base = loopbackTunnelConfig({ ikePort: IKE_PORT, natTPort: NAT_T_PORT, psk: PSK }, local, remote, [localNet], [remoteNet]);
-  return {
-    ...base,
-    interfaces: [{ name: 'int', addresses: [`${gatewayAddress}/24`] }],
-    hosts: [{ name: 'host', interface: 'int', address: host, services: ['icmp', 'udp'] }],
-    ipRules: [
-      { name: 'out', action: 'Allow', sourceInterface: 'int', sourceNetwork: localNet, destinationInterface: 'ab', destinationNetwork: remoteNet, service: 'icmp' },
-      { name: 'in', action: 'Allow', sourceInterface: 'ab', sourceNetwork: remoteNet, destinationInterface: 'int', destinationNetwork: localNet, service: 'icmp' },
-    ],
-  };
-}
 
 describe('data-plane and certificate routes without an engine', () => {
   it('answer 503 with a clear message', async () => {
@@ -73,27 +59,15 @@ describe('data-plane and certificate routes without an engine', () => {
 
 describe('flows and the data plane (two real engines, loopback UDP)', () => {
   let t: TestServer;
-  let peer: EngineGateway;
   let stream: StreamClientHandle;
+  let pair: DataPlanePair | undefined;
 
   beforeAll(async () => {
-    peer = new EngineGateway();
-    await peer.start();
-    const peerConfig = peer.validateConfig(sideConfig(B, A, '10.50.0.0/24', '192.168.50.0/24', '10.50.0.1', HOST_B));
-    if (!peerConfig.ok) throw new Error(JSON.stringify(peerConfig.errors));
-    await peer.applyConfig(peerConfig.config as GatewayConfig);
-    t = await startTestServer({ gateway: new EngineGateway() as never, config: sideConfig(A, B, '192.168.50.0/24', '10.50.0.0/24', '192.168.50.1', HOST_A) });
-    stream = await t.connect({ token: t.tokens.viewer });
-    stream.send({ type: 'subscribe', id: 'flow', topic: 'flow' });
-    stream.send({ type: 'subscribe', id: 'sa', topic: 'sa', filter: { tunnel: 'ab' } });
-    await stream.waitFor((f) => f.type === 'subscribed' && f.id === 'sa');
-    expect((await t.request('POST', '/api/v1/tunnels/ab/initiate', { token: t.tokens.operator })).status).toBe(202);
-    await stream.waitFor((f) => f.type === 'event' && f.data.type === 'child.sa.up', 10_000);
+    pair = await startDataPlanePair({ ikePort: IKE_PORT, natTPort: NAT_T_PORT, psk: PSK, a: { endpoint: A, network: '192.168.50.0/24', gatewayAddress: '192.168.50.1', host: HOST_A }, b: { endpoint: B, network: '10.50.0.0/24', gatewayAddress: '10.50.0.1', host: HOST_B }, topics: ['flow'] });
+    ({ t, stream } = pair);
   });
   afterAll(async () => {
-    await stream?.close();
-    await t?.close();
-    await peer?.stop();
+    await pair?.close();
   });
 
   it('pings through the tunnel (operator only, audited): every echo answered by the host behind the peer', async () => {
