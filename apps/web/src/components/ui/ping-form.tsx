@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { PingRequest, PingResult } from '@tunnelscope/api';
-import { fieldErrorsOf, optionalInteger } from '../../lib/form-fields.ts';
+import { fieldErrorsOf, optionalInteger, useFormAction } from '../../lib/form-fields.ts';
 import { describeError } from '../../lib/http-client.ts';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -16,9 +16,7 @@ export function PingForm({ run, hint, placeholder = 'address behind the peer' }:
   const [destination, setDestination] = useState('');
   const [source, setSource] = useState('');
   const [count, setCount] = useState('4');
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<PingResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { running, result, error, submit: post } = useFormAction(run);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -26,16 +24,7 @@ export function PingForm({ run, hint, placeholder = 'address behind the peer' }:
     if (source.trim() !== '') request.source = source.trim();
     const parsedCount = optionalInteger(count);
     if (parsedCount !== undefined) request.count = parsedCount;
-    setRunning(true);
-    setError(null);
-    try {
-      setResult(await run(request));
-    } catch (err) {
-      setResult(null);
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
+    await post(request);
   }
 
   const fieldErrors = fieldErrorsOf(error);

@@ -4,9 +4,9 @@
  * one packet would hit, or exactly why it would be dropped.
  */
 import { useState, type FormEvent } from 'react';
-import type { TraceRequest, TraceResult } from '@tunnelscope/api';
+import type { TraceRequest } from '@tunnelscope/api';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
-import { fieldErrorsOf, optionalInteger } from '../../../lib/form-fields.ts';
+import { fieldErrorsOf, optionalInteger, useFormAction } from '../../../lib/form-fields.ts';
 import { describeError } from '../../../lib/http-client.ts';
 import { runTrace } from '../api/flows-api.ts';
 
@@ -21,9 +21,7 @@ export function TraceForm({ interfaces }: { interfaces: readonly string[] }) {
   const [destination, setDestination] = useState('');
   const [sourcePort, setSourcePort] = useState('');
   const [destinationPort, setDestinationPort] = useState('');
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<TraceResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { running, result, error, submit: post } = useFormAction(runTrace);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -32,16 +30,7 @@ export function TraceForm({ interfaces }: { interfaces: readonly string[] }) {
     const dp = optionalInteger(destinationPort);
     if (protocol !== 'icmp' && sp !== undefined) request.sourcePort = sp;
     if (protocol !== 'icmp' && dp !== undefined) request.destinationPort = dp;
-    setRunning(true);
-    setError(null);
-    try {
-      setResult(await runTrace(request));
-    } catch (err) {
-      setResult(null);
-      setError(err);
-    } finally {
-      setRunning(false);
-    }
+    await post(request);
   }
 
   const fieldErrors = fieldErrorsOf(error);
