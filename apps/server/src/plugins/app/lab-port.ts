@@ -19,32 +19,11 @@
  * - `subscribe` delivers lab activity synchronously; the listener must not
  *   throw. It returns the unsubscribe function.
  */
+import type { LabScenario, LabScenarioRunState } from '@tunnelscope/api';
 
-export interface LabScenarioRunView {
-  startedAt: number;
-  attempts: number;
-  peerTunnelUp: boolean | null;
-  waitingForLocalGateway: boolean;
-  lastAction?: { action: string; time: number; ok: boolean; detail: string };
-}
-
-export interface LabScenarioView {
-  id: string;
-  title: string;
-  seedSection: string;
-  kind: 'healthy' | 'informational' | 'failing';
-  expectedFinding: string | null;
-  expectedLocalCode: string | null;
-  expectedLocalOutcome: string;
-  description: string;
-  inDefaultMix: boolean;
-  localTunnel: string;
-  peerAddress: string;
-  peerListens: boolean;
-  initiator: 'peer' | 'local';
-  running: boolean;
-  run?: LabScenarioRunView;
-}
+/** The REST contract's scenario shapes (packages/api), which the lab's port returns. */
+export type LabScenarioRunView = LabScenarioRunState;
+export type LabScenarioView = LabScenario;
 
 /** What the lab did, as the server records it on the `lab` topic. */
 export type LabActivity =
