@@ -67,7 +67,11 @@ describe('healthy and informational scenarios', () => {
     const tunnel = bench.lab.scenarios.find((s) => s.id === 'lifetime-mismatch')!.localTunnel;
     clock.flush();
     await waitFor(() => forTunnel(ofType(bench.events, 'child.sa.up'), tunnel).length > 0, 'child.sa.up', bench.events);
-    const upAt = clock.now();
+    // The peer's lifetime runs from its own install, which happens when our IKE_AUTH response reaches it over the
+    // socket — possibly only after the first clock step below. Measure from that event, not from ours.
+    const peerUp = () => bench.labEvents.find((event) => event.type === 'lab.peer.event' && event.event.type === 'child.sa.up');
+    await waitFor(() => peerUp() !== undefined, "the peer's child.sa.up", bench.events);
+    const upAt = peerUp()!.time;
     const quiet = () =>
       [...bench.local.listIkeSas(), ...(bench.lab.peerState('lifetime-mismatch')?.ikeSas ?? [])].every((sa) => sa.outstandingRequest === undefined);
     // Move the shared clock a second at a time; after each step, let every exchange it started finish over the real sockets.
