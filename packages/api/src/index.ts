@@ -1,6 +1,7 @@
 /** Public entry of @tunnelscope/api: the shared contract (TypeBox schemas + static types). */
 export * from './config/config-defaults.ts';
 export * from './config/gateway-config.ts';
+export * from './config/time-zone.ts';
 export * from './events/engine-events.ts';
 export * from './events/tunnel-selection.ts';
 export * from './stats/ike-stat-counters.ts';

@@ -2,7 +2,6 @@
 
 // Config model: loading, whole-config validation, normalisation, secrets.
 export * from './config/ip-address.ts';
-export * from './config/time-zone.ts';
 export { ConfigIssueCollector, describeBadAddress, formatConfigIssue } from './config/config-issues.ts';
 export {
   buildAddressBookIndex,

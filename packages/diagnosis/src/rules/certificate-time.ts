@@ -8,6 +8,7 @@
  * Validity itself is always judged in UTC (RFC 5280 §4.1.2.5); the zone is
  * only for showing times the way the operator reads them.
  */
+import { formatGatewayDateTime, parseTimeZone } from '@tunnelscope/api';
 
 /** Parses an instant given as ms since the epoch or as an ISO 8601 / RFC 2822 date string. */
 export function instantOf(value: unknown): number | undefined {
@@ -19,45 +20,21 @@ export function instantOf(value: unknown): number | undefined {
   return undefined;
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function formatUtcFields(date: Date): string {
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
-}
-
 /** "2026-01-01 12:00:00 UTC". */
 export function formatUtc(ms: number): string {
-  return `${formatUtcFields(new Date(ms))} UTC`;
+  return `${formatGatewayDateTime(ms, 'UTC')} UTC`;
 }
 
-const OFFSET_ZONE = /^UTC([+-])(\d{2}):(\d{2})$/;
-
-/** The instant in the configured zone ("Europe/Stockholm" or "UTC+01:00"), e.g. "2026-01-01 13:00:00 Europe/Stockholm"; UTC when the zone is unknown. */
+/**
+ * The instant in the configured zone, read exactly as the engine reads it
+ * (an IANA name, "UTC+01:00", "+0530"), e.g. "2026-01-01 13:00:00
+ * Europe/Stockholm"; UTC when the zone is not one the engine accepts.
+ */
 export function formatInZone(ms: number, zone: string): string {
-  if (zone === 'UTC' || zone === '') return formatUtc(ms);
-  const offset = OFFSET_ZONE.exec(zone);
-  if (offset) {
-    const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
-    return `${formatUtcFields(new Date(ms + minutes * 60_000))} ${zone}`;
-  }
-  try {
-    const parts = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(new Date(ms));
-    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-    return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${zone}`;
-  } catch {
-    return formatUtc(ms);
-  }
+  if (zone.trim() === '' || parseTimeZone(zone) === undefined) return formatUtc(ms);
+  const spec = parseTimeZone(zone)!;
+  if (spec.kind === 'offset' && spec.offsetMinutes === 0) return formatUtc(ms);
+  return `${formatGatewayDateTime(ms, zone)} ${zone}`;
 }
 
 /** How far ahead of the gateway clock a notBefore lies, and whether that is a whole-hour zone offset (1..14 h, within 10 minutes). */

@@ -20,6 +20,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseTimeZone } from '@tunnelscope/api';
 import type {
   CertificateCacheView,
   CertificateDetail,
@@ -37,7 +38,6 @@ import type {
 import type { Clock } from '../io/clock.ts';
 import { formatCertShowTable, type CertShowEntry } from '../cli/format-cert-show-table.ts';
 import { formatIpAddress, parseIpAddress } from '../config/ip-address.ts';
-import { parseTimeZone } from '../config/time-zone.ts';
 import type { CertificatePort, LocalCredentialResult, PeerCertificateInput, PeerVerification } from './contract.ts';
 import {
   CA_SUBDIRECTORY,

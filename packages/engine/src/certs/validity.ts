@@ -11,7 +11,7 @@
  * puts the gateway's clock (UTC and local), its zone and the certificate's
  * times side by side.
  */
-import { formatGatewayDateTime, parseTimeZone } from '../config/time-zone.ts';
+import { formatGatewayDateTime, parseTimeZone } from '@tunnelscope/api';
 import type { ParsedCertificate } from './parse-certificate.ts';
 
 const HOUR_MS = 3_600_000;

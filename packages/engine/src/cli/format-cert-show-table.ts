@@ -12,7 +12,7 @@
  *
  * The certificate cache supplies rows of `CertShowEntry`.
  */
-import { formatGatewayDate, formatGatewayTime } from '../config/time-zone.ts';
+import { formatGatewayDate, formatGatewayTime } from '@tunnelscope/api';
 
 export interface CertShowEntry {
   /** "C=SE, O=Clavister, OU=R&D, CN=TTG" */

@@ -9,7 +9,7 @@
  * endpoints are written [address]:port. Shared by the live snoop and the
  * offline capture decoder, so both print identical text for one message.
  */
-import { formatGatewayDateTime } from '../config/time-zone.ts';
+import { formatGatewayDateTime } from '@tunnelscope/api';
 
 export interface SnoopEndpoint {
   readonly address: string;

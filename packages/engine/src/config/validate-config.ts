@@ -34,6 +34,7 @@ import {
   type ServiceConfig,
   type SimulatedHost,
   type TunnelConfig,
+  parseTimeZone,
 } from '@tunnelscope/api';
 import { ConfigIssueCollector, describeBadAddress } from './config-issues.ts';
 import { formatIpAddress, parseAddressWithOptionalPort, parseCidr, parseIpAddress } from './ip-address.ts';
@@ -41,7 +42,6 @@ import { buildAddressBookIndex, normaliseCidrText, normaliseNetworkReference } f
 import { normaliseTunnel } from './normalise-tunnel.ts';
 import { checkProposalWithIke, type ProposalChecker } from './proposal-check.ts';
 import { findShadowedTunnels } from '../selection/shadowed-tunnels.ts';
-import { parseTimeZone } from './time-zone.ts';
 
 export type ConfigValidationResult =
   | { readonly ok: true; readonly config: GatewayConfig; readonly warnings: ConfigIssue[] }

@@ -11,6 +11,13 @@ describe('formatInZone', () => {
     expect(formatInZone(at, 'UTC-08:30')).toEqual({ date: '2024-07-27', time: '23:25:33', zone: 'UTC-08:30' });
   });
 
+  it('reads every zone form the engine accepts in its config', () => {
+    const at = Date.UTC(2024, 6, 28, 7, 55, 33);
+    expect(formatInZone(at, '+0530')).toEqual({ date: '2024-07-28', time: '13:25:33', zone: '+0530' });
+    expect(formatInZone(at, 'GMT-3')).toEqual({ date: '2024-07-28', time: '04:55:33', zone: 'GMT-3' });
+    expect(formatInZone(at, '')).toEqual({ date: '2024-07-28', time: '07:55:33', zone: 'UTC' });
+  });
+
   it('falls back to UTC for a zone the browser does not know, and says so', () => {
     const at = Date.UTC(2024, 0, 1, 0, 0, 0);
     const shown = formatInZone(at, 'Mars/Olympus');

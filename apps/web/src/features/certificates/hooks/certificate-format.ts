@@ -4,7 +4,7 @@
  * itself is judged in UTC by the engine), distinguished names split into
  * their parts, and the rows of the validity timeline.
  */
-import type { CertificateStatus, CertificateSummary, CrlView } from '@tunnelscope/api';
+import { formatGatewayDate, formatGatewayTime, parseTimeZone, type CertificateStatus, type CertificateSummary, type CrlView } from '@tunnelscope/api';
 import type { BadgeTone } from '../../../components/ui/status-badge.tsx';
 
 export const STATUS_TONES: Record<CertificateStatus, BadgeTone> = {
@@ -26,49 +26,18 @@ export const CRL_STATE_TONES: Record<CrlView['state'], BadgeTone> = {
   never_fetched: 'muted',
 };
 
-function pad(value: number): string {
-  return String(value).padStart(2, '0');
-}
-
 /**
- * "2024-07-28 07:55:33" in `timeZone` (an IANA name such as
- * "Europe/Stockholm", "UTC", or a fixed offset "UTC+01:00"). A zone the
+ * "2024-07-28" / "07:55:33" in `timeZone` (an IANA name such as
+ * "Europe/Stockholm", "UTC", or a fixed offset "UTC+01:00" / "+0530"),
+ * parsed exactly as the engine parses the config's zone. A zone this
  * browser does not know falls back to UTC and says so in `zone`.
  */
-function formatUtcFields(ms: number): { date: string; time: string } {
-  const d = new Date(ms);
-  return {
-    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
-  };
-}
-
 export function formatInZone(ms: number, timeZone: string): { date: string; time: string; zone: string } {
-  // The config also allows a fixed offset, "UTC+01:00", which Intl does not take.
-  const offset = /^UTC([+-])(\d{1,2}):?(\d{2})?$/i.exec(timeZone.trim());
-  if (offset) {
-    const minutes = (Number(offset[2]) * 60 + Number(offset[3] ?? '0')) * (offset[1] === '-' ? -1 : 1);
-    return { ...formatUtcFields(ms + minutes * 60_000), zone: timeZone };
+  const zone = timeZone.trim() === '' ? 'UTC' : timeZone;
+  if (parseTimeZone(zone) === undefined) {
+    return { date: formatGatewayDate(ms, 'UTC'), time: formatGatewayTime(ms, 'UTC'), zone: `UTC (browser does not know ${timeZone})` };
   }
-  let parts: Intl.DateTimeFormatPart[];
-  let zone = timeZone;
-  try {
-    parts = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(ms);
-  } catch {
-    return { ...formatUtcFields(ms), zone: `UTC (browser does not know ${timeZone})` };
-  }
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  if (zone === '') zone = 'UTC';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}:${get('second')}`, zone };
+  return { date: formatGatewayDate(ms, zone), time: formatGatewayTime(ms, zone), zone };
 }
 
 /** "C=SE, O=Clavister, OU=R&D, CN=TTG" -> ["C=SE", "O=Clavister", "OU=R&D", "CN=TTG"] (escaped commas stay inside). */
