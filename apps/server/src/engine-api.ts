@@ -76,4 +76,5 @@ export interface EngineCertificates {
   store(): CertificateStoreView;
   upload(upload: CertificateUpload): Promise<{ ok: true } | { ok: false; field: string; message: string }>;
   subscribe(listener: (event: CertificateEvent) => void): () => void;
+  close?(): void;
 }

@@ -82,6 +82,7 @@ export class PeerGateway {
         }, options.graceMs);
       }
       await this.stopInstance();
+      this.certificates?.close?.();
     });
   }
 

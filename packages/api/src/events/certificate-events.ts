@@ -30,7 +30,15 @@ export const CertificateCacheChangedEventSchema = Type.Object(
   {
     type: Type.Literal('cert.cache.changed'),
     ...base,
-    reason: Type.Union([Type.Literal('added'), Type.Literal('flushed'), Type.Literal('crl_fetched'), Type.Literal('expired')]),
+    reason: Type.Union([
+      Type.Literal('added'),
+      Type.Literal('flushed'),
+      Type.Literal('crl_fetched'),
+      Type.Literal('expired'),
+      Type.Literal('now_valid'),
+      Type.Literal('revoked'),
+      Type.Literal('crl_stale'),
+    ], { description: 'added/flushed/crl_fetched: the cache changed; expired, now_valid, revoked, crl_stale: a cached entry crossed one of its own times (notAfter, notBefore, a revocation date, a CRL nextUpdate) on the gateway clock' }),
     certificates: Type.Integer({ description: 'Certificates in the cache now' }),
     crls: Type.Integer(),
     subject: Type.Optional(Type.String()),

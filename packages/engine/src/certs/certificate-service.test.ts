@@ -298,6 +298,49 @@ describe('CRL checking', () => {
     expect(server.requests('/labsrv.crl')).toBe(2);
   });
 
+  it('announces each cached entry crossing its own time on the gateway clock: expiry, a CRL going stale, validity starting', async () => {
+    const server = await crlServer();
+    const url = server.url('/labsrv.crl');
+    const peer = await issueCertificate({ ca, subject: DN_TTG, crlUrl: url, validity: { notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 2 * 3_600_000) } });
+    server.setCrl('/labsrv.crl', (await createCrl({ ca, thisUpdate: new Date(NOW - 60_000), nextUpdate: new Date(NOW + 3_600_000) })).der);
+    const { service, events } = await serviceWith();
+    expect((await service.verifyPeer(peerInput([peer], { crlChecking: true }))).ok).toBe(true);
+    const crossings = () => events.filter((event) => event.type === 'cert.cache.changed' && !['added', 'crl_fetched', 'flushed'].includes(event.reason));
+    expect(crossings()).toEqual([]);
+
+    clock.advance(3_600_000 - 1);
+    expect(crossings()).toEqual([]);
+    clock.advance(1);
+    expect(crossings()).toEqual([{ type: 'cert.cache.changed', time: NOW + 3_600_000, reason: 'crl_stale', certificates: 2, crls: 1, subject: 'DC=local, DC=lab, CN=labsrv' }]);
+    expect(service.cache().crls[0]?.state).toBe('stale');
+
+    // Valid through notAfter itself; expired one millisecond later, announced then and never again.
+    clock.advance(3_600_000);
+    expect(crossings()).toHaveLength(1);
+    expect(service.certShowEntries()[0]?.status).toBe('Valid');
+    clock.advance(1);
+    expect(crossings().at(-1)).toMatchObject({ time: NOW + 2 * 3_600_000 + 1, reason: 'expired', subject: DN_TTG });
+    expect(service.certShowEntries()[0]?.status).toBe('Expired');
+    clock.advance(2 * 366 * 86_400_000);
+    // The test CA's own notAfter (2028-01-01) passes too: it is cached as the chain's root.
+    expect(crossings().map((event) => event.type === 'cert.cache.changed' && event.reason)).toEqual(['crl_stale', 'expired', 'expired']);
+    expect(crossings().at(-1)).toMatchObject({ time: Date.UTC(2028, 0, 1) + 1, subject: 'DC=local, DC=lab, CN=labsrv' });
+  });
+
+  it('announces a cached certificate becoming valid at its notBefore; close() stops the announcements', async () => {
+    const { service, events } = await serviceWith();
+    const crossings = () => events.filter((event) => event.type === 'cert.cache.changed' && !['added', 'crl_fetched', 'flushed'].includes(event.reason));
+    const early = await issueCertificate({ ca, subject: DN_TTG, validity: { notBefore: new Date(NOW + 60_000), notAfter: new Date(NOW + 86_400_000) } });
+    expect(await service.verifyPeer(peerInput([early]))).toMatchObject({ ok: false, cause: 'not_yet_valid' });
+    expect(service.certShowEntries()[0]?.status).toBe('Not yet valid');
+    clock.advance(60_000);
+    expect(crossings()).toEqual([expect.objectContaining({ reason: 'now_valid', subject: DN_TTG, time: NOW + 60_000 })]);
+    expect(service.certShowEntries()[0]?.status).toBe('Valid');
+    service.close();
+    clock.advance(2 * 86_400_000);
+    expect(crossings()).toHaveLength(1);
+  });
+
   it('a CRL signed by another key -> crl_invalid', async () => {
     const server = await crlServer();
     const impostor = await createCa({ subject: 'DC=local, DC=lab, CN=labsrv' });

@@ -160,6 +160,9 @@ export class CertificateService implements CertificatePort {
   private readonly crlFailures = new Map<string, CrlView>();
   private readonly crlFetches = new Map<string, Promise<{ ok: true; crl: CachedCrl } | Extract<CrlOutcome, { ok: false }>>>();
   private readonly listeners = new Set<(event: CertificateEvent) => void>();
+  /** The one timer for the next instant a cached entry changes status on its own, and the instant up to which changes were announced. */
+  private cancelTransitionTimer: (() => void) | undefined;
+  private transitionsAnnouncedUpTo: number | undefined;
 
   constructor(options: CertificateServiceOptions) {
     this.directory = options.directory;
@@ -187,6 +190,62 @@ export class CertificateService implements CertificatePort {
 
   private emit(event: CertificateEvent): void {
     for (const listener of [...this.listeners]) listener(event);
+    if (event.type === 'cert.cache.changed' && (event.reason === 'added' || event.reason === 'crl_fetched' || event.reason === 'flushed')) this.scheduleTransition();
+  }
+
+  /** Stops the status timer (the service can be used again; the next cache change re-arms it). */
+  close(): void {
+    this.cancelTransitionTimer?.();
+    this.cancelTransitionTimer = undefined;
+  }
+
+  /**
+   * Cached entries change status without any packet: a certificate expires
+   * (just after notAfter), becomes valid (at notBefore), is revoked (a CRL
+   * entry dated in the future) or a CRL goes stale (at nextUpdate). Each
+   * crossing is announced as cert.cache.changed at that instant on the
+   * gateway clock, so a live view never shows "Valid" for a certificate
+   * that has expired while it was watched.
+   */
+  private transitions(): { at: number; reason: 'expired' | 'now_valid' | 'revoked' | 'crl_stale'; subject: string }[] {
+    const out: { at: number; reason: 'expired' | 'now_valid' | 'revoked' | 'crl_stale'; subject: string }[] = [];
+    for (const { certificate } of this.certificates.values()) {
+      out.push({ at: certificate.notBefore, reason: 'now_valid', subject: certificate.subject });
+      out.push({ at: certificate.notAfter + 1, reason: 'expired', subject: certificate.subject });
+      for (const url of certificate.crlDistributionPoints) {
+        const entry = this.crls.get(url)?.revoked.get(normaliseSerial(certificate.serialNumber));
+        if (entry) out.push({ at: entry.date, reason: 'revoked', subject: certificate.subject });
+      }
+    }
+    for (const crl of this.crls.values()) if (crl.nextUpdate !== undefined) out.push({ at: crl.nextUpdate, reason: 'crl_stale', subject: crl.issuer });
+    return out;
+  }
+
+  private scheduleTransition(): void {
+    this.cancelTransitionTimer?.();
+    this.cancelTransitionTimer = undefined;
+    const now = this.clock.now();
+    const from = this.transitionsAnnouncedUpTo === undefined ? now : Math.max(now, this.transitionsAnnouncedUpTo);
+    this.transitionsAnnouncedUpTo = from;
+    const next = this.transitions().reduce<number | undefined>((soonest, t) => (t.at > from && (soonest === undefined || t.at < soonest) ? t.at : soonest), undefined);
+    if (next === undefined) return;
+    this.cancelTransitionTimer = this.clock.setTimer(next, () => {
+      this.cancelTransitionTimer = undefined;
+      const upTo = this.clock.now();
+      // A timer may fire a millisecond early; announce nothing before its instant.
+      if (upTo < next) {
+        this.scheduleTransition();
+        return;
+      }
+      const due = this.transitions()
+        .filter((t) => t.at > from && t.at <= upTo)
+        .sort((a, b) => a.at - b.at);
+      this.transitionsAnnouncedUpTo = upTo;
+      for (const t of due) {
+        this.emit({ type: 'cert.cache.changed', time: this.clock.now(), reason: t.reason, certificates: this.certificates.size, crls: this.crls.size, subject: t.subject });
+      }
+      this.scheduleTransition();
+    });
   }
 
   // ---------------------------------------------------------------------------

@@ -88,4 +88,6 @@ export interface CertificatePort {
   store(): CertificateStoreView;
   upload(upload: CertificateUpload): Promise<{ ok: true } | { ok: false; field: string; message: string }>;
   subscribe(listener: (event: CertificateEvent) => void): () => void;
+  /** Stops the timer that announces cached entries expiring, becoming valid or going stale. */
+  close?(): void;
 }

@@ -17,12 +17,22 @@ export interface Clock {
   elapsed?(): number;
 }
 
+/** The largest delay setTimeout honours. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   elapsed: () => performance.now(),
   setTimer(at, callback) {
-    const handle = setTimeout(callback, Math.max(0, at - Date.now()));
-    handle.unref?.();
+    // setTimeout takes at most 2^31-1 ms (~24.8 days) and fires at once for
+    // more; far timers (a certificate's notAfter) wait in hops instead.
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const delay = at - Date.now();
+      handle = delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(callback, Math.max(0, delay));
+      handle.unref?.();
+    };
+    arm();
     return () => clearTimeout(handle);
   },
 };

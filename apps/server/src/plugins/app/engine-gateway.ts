@@ -158,6 +158,7 @@ export class EngineGateway implements GatewayPort {
     await this.stopEngine();
     this.unsubscribeCertificates?.();
     this.unsubscribeCertificates = undefined;
+    this.certificates?.close?.();
   }
 
   running(): boolean {
@@ -477,6 +478,7 @@ export class EngineGateway implements GatewayPort {
     }
     if (directory !== '') mkdirSync(directory, { recursive: true });
     this.unsubscribeCertificates?.();
+    this.certificates?.close?.();
     const service = create(effective, directory);
     service.applyConfig(effective);
     this.certificates = service;
@@ -601,7 +603,7 @@ export class EngineGateway implements GatewayPort {
       case 'roaming.address.overlap':
         return { ...base, topic: 'log', code: `roaming_${event.verdict}`, tunnel: event.tunnel, text: event.message };
       case 'cert.cache.changed':
-        return { ...base, topic: 'cert', text: `certificate cache ${event.reason}: ${event.certificates} certificates, ${event.crls} CRLs` };
+        return { ...base, topic: 'cert', text: certificateCacheText(event) };
       case 'cert.crl.fetch':
         return { ...base, topic: 'cert', ...(event.ok ? {} : { code: `crl_${event.state}` }), text: event.ok ? `CRL ${event.url} fetched` : `CRL ${event.url}: ${event.error ?? event.state}` };
       case 'cert.store.problem':
@@ -709,4 +711,21 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** The engine returns `-full` detail as `unknown`; it is a MessageDescription when the message decoded. */
 function isMessageDescription(detail: unknown): detail is MessageDescription {
   return typeof detail === 'object' && detail !== null && 'summary' in detail && 'header' in detail && 'payloads' in detail;
+}
+
+/** The stream line of a cache change: what changed, and for a status crossing, which certificate or CRL. */
+function certificateCacheText(event: Extract<EngineGatewayEvent, { type: 'cert.cache.changed' }>): string {
+  const subject = event.subject === undefined ? '' : `"${event.subject}" `;
+  switch (event.reason) {
+    case 'expired':
+      return `certificate ${subject}expired (cached)`;
+    case 'now_valid':
+      return `certificate ${subject}is valid from now on (cached)`;
+    case 'revoked':
+      return `certificate ${subject}is revoked from now on by its cached CRL`;
+    case 'crl_stale':
+      return `cached CRL of ${subject}is past its next update: it is fetched again at the next check`;
+    default:
+      return `certificate cache ${event.reason}: ${event.certificates} certificates, ${event.crls} CRLs`;
+  }
 }
