@@ -65,7 +65,6 @@ export async function runRemoteCommand(argv: readonly string[], io: RunIo): Prom
 async function streamSnoop(connection: ServerConnection, mode: 'brief' | 'full', peer: string | undefined, io: RunIo): Promise<number> {
   const before = await request<SnoopSettings>(connection, 'GET', '/api/v1/snoop');
   await request<SnoopSettings>(connection, 'PUT', '/api/v1/snoop', { mode, ...(peer ? { peer } : {}) });
-  io.err(`-- ike -snoop -${mode}${peer ? ` -peer=${peer}` : ''}: streaming from ${connection.url}, Ctrl-C to stop`);
   let failure: string | undefined;
   const done = new Promise<void>((resolve) => {
     const close = openStream(
@@ -73,7 +72,10 @@ async function streamSnoop(connection: ServerConnection, mode: 'brief' | 'full',
       (send) => send({ type: 'subscribe', id: 'cli-snoop', topic: 'snoop', ...(peer ? { filter: { peer } } : {}) }),
       {
         frame(message) {
-          if (message.type === 'event') {
+          if (message.type === 'subscribed') {
+            // Said once the server has the subscription: from here on nothing the engine sends is missed.
+            io.err(`-- ike -snoop -${mode}${peer ? ` -peer=${peer}` : ''}: streaming from ${connection.url}, Ctrl-C to stop`);
+          } else if (message.type === 'event') {
             const data = message.data as { text?: string | null } | undefined;
             if (data?.text) io.out(data.text);
           } else if (message.type === 'missed') {

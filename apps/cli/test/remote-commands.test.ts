@@ -19,7 +19,12 @@ let dir: string;
 let server: ChildProcess;
 let url: string;
 
-function runCli(args: string[], env: Record<string, string> = {}, untilOutput?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  untilOutput?: RegExp,
+  onStderr?: (stderr: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // As `pnpm tunnelscope` runs it: from the workspace root, with INIT_CWD where the user is.
     const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
@@ -32,7 +37,10 @@ function runCli(args: string[], env: Record<string, string> = {}, untilOutput?: 
       stdout += d.toString();
       if (untilOutput && untilOutput.test(stdout)) child.kill('SIGINT');
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -109,9 +117,13 @@ describe('tunnelscope against a running server', () => {
   });
 
   it('streams ike -snoop -brief until interrupted, and leaves snoop as it found it', async () => {
-    const streaming = runCli(['--server', url, '--token', token, 'ike', '-snoop', '-brief'], {}, /IKE_SA_INIT request 0 \[ SA KE No/);
-    // Give the stream a moment to subscribe, then make the engine send a real IKE_SA_INIT.
-    await new Promise((r) => setTimeout(r, 1_500));
+    let subscribed: () => void = () => undefined;
+    const streamingSaid = new Promise<void>((resolve) => (subscribed = resolve));
+    const streaming = runCli(['--server', url, '--token', token, 'ike', '-snoop', '-brief'], {}, /IKE_SA_INIT request 0 \[ SA KE No/, (stderr) => {
+      if (/streaming from .*Ctrl-C to stop/.test(stderr)) subscribed();
+    });
+    // The CLI says it is streaming once the server confirmed the subscription; then make the engine send a real IKE_SA_INIT.
+    await Promise.race([streamingSaid, streaming.then((result) => Promise.reject(new Error(`the CLI ended before streaming: ${result.stderr}`)))]);
     const initiated = await fetch(`${url}/api/v1/tunnels/silent-peer/initiate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(initiated.status).toBe(202);
     const result = await streaming;
