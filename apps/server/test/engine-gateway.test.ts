@@ -78,8 +78,13 @@ describe('EngineGateway (real engine, loopback UDP)', () => {
     const snoopLine = await stream.waitFor((f) => f.type === 'event' && f.data.topic === 'snoop');
     expect(snoopLine.data.text).toMatch(/^SNOOP: IKEv2: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d 127\.0\.1\.11:\d+ (->|<-) 127\.0\.1\.12:\d+\n IKE_SA_INIT request 0 \[/);
 
-    await new Promise((r) => setTimeout(r, 250));
-    const history = (await t.request('GET', '/api/v1/snoop/history', { token: t.tokens.viewer })).json.items;
+    // Datagrams reach the history on the server's pull timer: wait for all four instead of guessing how long that takes.
+    const readHistory = async () => (await t.request('GET', '/api/v1/snoop/history', { token: t.tokens.viewer })).json.items;
+    let history = await readHistory();
+    for (let i = 0; i < 200 && history.length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      history = await readHistory();
+    }
     expect(history.map((h: { exchange: string; direction: string }) => `${h.exchange} ${h.direction}`).reverse()).toEqual([
       'IKE_SA_INIT out',
       'IKE_SA_INIT in',

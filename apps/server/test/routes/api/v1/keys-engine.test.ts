@@ -44,11 +44,15 @@ describe('session-key capture with the real engine', () => {
     if (!sa) throw new Error('no established IKE SA');
     return sa;
   };
+  const authDatagramsStored = async (): Promise<number> =>
+    ((await t.request('GET', '/api/v1/snoop/history?exchange=IKE_AUTH', { token: t.tokens.viewer })).json.items as unknown[]).length;
   const negotiate = async (): Promise<void> => {
     const seen = stream.frames.length;
+    const storedBefore = await authDatagramsStored();
     expect((await t.request('POST', '/api/v1/tunnels/ab/initiate', { token: t.tokens.operator })).status).toBe(202);
     await stream.waitFor((f) => f.type === 'event' && f.data.type === 'child.sa.up' && stream.frames.indexOf(f) >= seen, 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // The server pulls datagrams (and their keys) from the engine on a timer: wait until both IKE_AUTH datagrams are stored.
+    for (let i = 0; i < 200 && (await authDatagramsStored()) < storedBefore + 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
   };
 
   beforeAll(async () => {
