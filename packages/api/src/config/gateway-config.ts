@@ -271,6 +271,15 @@ export const KeepAliveSchema = Type.Object(
     sourceAddress: Type.String({ description: 'Inside localNetworks; empty when disabled.' }),
     destinationAddress: Type.String({ description: 'Inside remoteNetworks; empty when disabled.' }),
     intervalSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, default: 10, description: 'Seconds between probes (default 10).' })),
+    renegotiateAfterLost: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100,
+        default: 0,
+        description:
+          'Consecutive lost probes after which the tunnel is taken as no longer operational: its SAs are deleted and it is negotiated again, as the tunnel monitor of this class of firewall does. 0 (default): only report the keep-alive as failing.',
+      }),
+    ),
   },
   CLOSED,
 );

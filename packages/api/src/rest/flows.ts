@@ -210,6 +210,7 @@ export const DataPlaneCounters = Type.Object({
       sent: Type.Integer(),
       received: Type.Integer(),
       lost: Type.Integer(),
+      renegotiations: Type.Integer({ description: 'Times keep-alive renegotiated the tunnel (keepAlive.renegotiateAfterLost)' }),
       lastReplyAt: Type.Optional(Type.Number()),
       state: Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('idle')]),
     }),

@@ -279,6 +279,7 @@ export function normaliseTunnel(input: TunnelInput, path: string, context: Tunne
     sourceAddress: '',
     destinationAddress: '',
     ...(keepAliveInput.intervalSeconds === undefined ? {} : { intervalSeconds: keepAliveInput.intervalSeconds }),
+    ...(keepAliveInput.renegotiateAfterLost === undefined ? {} : { renegotiateAfterLost: keepAliveInput.renegotiateAfterLost }),
   };
   const keepAliveAddress = (key: 'sourceAddress' | 'destinationAddress', networks: typeof localResolved, side: string) => {
     const text = keepAliveInput[key].trim();
@@ -299,6 +300,12 @@ export function normaliseTunnel(input: TunnelInput, path: string, context: Tunne
   };
   keepAlive.sourceAddress = keepAliveAddress('sourceAddress', localResolved, 'local');
   keepAlive.destinationAddress = keepAliveAddress('destinationAddress', remoteResolved, 'remote');
+  if (keepAlive.enabled && (keepAlive.renegotiateAfterLost ?? 0) > 0 && remote.canonical === 'none') {
+    issues.error(
+      childPath(at('keepAlive'), 'renegotiateAfterLost'),
+      'needs a remote endpoint: a roaming tunnel ("none") cannot be negotiated again from this side; set it to 0 (report only)',
+    );
+  }
 
   const xauth = input.xauth ?? TUNNEL_DEFAULTS.xauth;
   if (xauth !== 'off') {

@@ -343,6 +343,32 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('keep-alive renegotiation: a count in range, and only where this side can initiate', () => {
+    const result = validateConfig(
+      config({
+        tunnels: [
+          tunnel({ name: 'vpn_tunnel', keepAlive: { enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.10.10.1', renegotiateAfterLost: 101 } }),
+          tunnel({
+            name: 'roam',
+            remoteEndpoint: 'none',
+            remoteNetworks: ['10.30.0.0/16'],
+            remoteId: { type: 'email', value: '*@roam.example.com' },
+            keepAlive: { enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.30.0.1', renegotiateAfterLost: 3 },
+          }),
+        ],
+      }),
+    );
+    expect(errorsOf(result)).toEqual([
+      expect.stringMatching(/^tunnels\[0\]\.keepAlive\.renegotiateAfterLost: .*100/),
+      'tunnels[1].keepAlive.renegotiateAfterLost: needs a remote endpoint: a roaming tunnel ("none") cannot be negotiated again from this side; set it to 0 (report only)',
+    ]);
+    const fine = validateConfig(
+      config({ tunnels: [tunnel({ name: 'vpn_tunnel', keepAlive: { enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.10.10.1', renegotiateAfterLost: 3 } })] }),
+    );
+    expect(errorsOf(fine)).toEqual([]);
+    expect(fine.ok && fine.config.tunnels[0]!.keepAlive).toEqual({ enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.10.10.1', renegotiateAfterLost: 3 });
+  });
+
   it('checks endpoint families, network families and local endpoints', () => {
     const result = validateConfig(
       config({

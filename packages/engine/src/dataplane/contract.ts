@@ -65,6 +65,12 @@ export interface TunnelPort {
    * tunnel up); a port without it counts as always up.
    */
   hasSa?(tunnel: string): boolean;
+  /**
+   * Optional: keep-alive's verdict that the tunnel is not operational
+   * (keepAlive.renegotiateAfterLost): delete its SAs and negotiate it again.
+   * Returns what happened, in words, or undefined when it cannot.
+   */
+  renegotiate?(tunnel: string, reason: string): string | undefined;
 }
 
 /** An ESP packet that crossed the outer interface (for ESP flows keyed by SPI). */

@@ -137,6 +137,7 @@ export class DataPlane implements DataPlanePort {
       clock: this.clock,
       probes: this.probes,
       hasSa: (tunnel) => this.tunnelPort.hasSa?.(tunnel) ?? true,
+      ...(this.tunnelPort.renegotiate ? { renegotiate: (tunnel: string, reason: string) => this.tunnelPort.renegotiate?.(tunnel, reason) } : {}),
       sendEcho: (source, destination, identifier, sequence) => {
         this.sendFromCore(this.echoRequest(source, destination, identifier, sequence, new Uint8Array(32)));
       },

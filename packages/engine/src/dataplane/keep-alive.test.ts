@@ -92,3 +92,48 @@ describe('keep-alive only while the tunnel has a CHILD_SA', () => {
     expect(portA.sendAttempts).toBe(attempts);
   });
 });
+
+/** An SA port that also takes keep-alive's renegotiation: the SA goes at once, a new one comes when the test says. */
+class RenegotiatingPort extends SaTunnelPort {
+  readonly renegotiations: { tunnel: string; reason: string }[] = [];
+
+  renegotiate(tunnel: string, reason: string): string {
+    this.renegotiations.push({ tunnel, reason });
+    this.up = false;
+    return 'renegotiating';
+  }
+}
+
+describe('keep-alive as a tunnel monitor (renegotiateAfterLost)', () => {
+  it('asks for a renegotiation after that many lost probes, then waits idle for the new SA and is ok once answered', () => {
+    const clock = new ManualClock();
+    const portA = new RenegotiatingPort();
+    const portB = new FakeTunnelPort();
+    const configA = gateway('a', { answerPings: true });
+    configA.tunnels![0]!.keepAlive = { enabled: true, sourceAddress: '192.168.1.1', destinationAddress: '192.168.2.1', intervalSeconds: 5, renegotiateAfterLost: 2 };
+    const a = new DataPlane({ config: buildConfig(configA), clock, tunnels: portA });
+    const b = new DataPlane({ config: buildConfig(gateway('b', { answerPings: false })), clock, tunnels: portB });
+    portA.peer = { dataPlane: b, tunnel: 'vpn_tunnel' };
+    portB.peer = { dataPlane: a, tunnel: 'vpn_tunnel' };
+    const events = collectEvents(a);
+    const states = () => events.flatMap((event) => (event.type === 'dataplane.keepalive' ? [event.state] : []));
+    portA.up = true;
+
+    clock.advance(10_000);
+    expect(portA.renegotiations).toEqual([]);
+    clock.advance(5_000);
+    // Two lost before the third probe was due: renegotiate (before the 3-probe "failing" mark) and send nothing more.
+    expect(portA.renegotiations).toEqual([{ tunnel: 'vpn_tunnel', reason: 'keep-alive 192.168.1.1 -> 192.168.2.1: 2 probes lost in a row (renegotiateAfterLost 2)' }]);
+    expect(states()).toEqual(['renegotiating']);
+    expect(events.at(-1)).toMatchObject({ type: 'dataplane.keepalive', lost: 2, sent: 2, received: 0, renegotiations: 1 });
+    const sent = a.counters().keepAlive[0]!.sent;
+    clock.advance(20_000);
+    expect(a.counters().keepAlive[0]).toMatchObject({ sent, state: 'idle', lost: 0, renegotiations: 1 });
+
+    b.applyConfig(buildConfig(gateway('b', { answerPings: true })));
+    portA.up = true;
+    clock.advance(5_000);
+    expect(states()).toEqual(['renegotiating', 'ok']);
+    expect(a.counters().keepAlive[0]).toMatchObject({ state: 'ok', renegotiations: 1, lost: 0 });
+  });
+});

@@ -5,12 +5,19 @@
  *
  *   idle --reply--> ok --FAILING_AFTER lost in a row--> failing --reply--> ok
  *    ^                                                     |
+ *    |         renegotiateAfterLost lost in a row          |
+ *    |<------ (renegotiating: SAs deleted, new IKE SA) ----'
  *    '------- no CHILD_SA installed (from any state) ------'
  *
- * Keep-alive watches an established tunnel's data path; it never brings a
- * tunnel up: a probe is sent only while the tunnel has an installed
- * CHILD_SA (`hasSa`), otherwise the tunnel is `idle` (no probe, nothing
- * counted as lost) and asked again at the next interval.
+ * Keep-alive watches an established tunnel's data path: a probe is sent only
+ * while the tunnel has an installed CHILD_SA (`hasSa`), otherwise the tunnel
+ * is `idle` (no probe, nothing counted as lost) and asked again at the next
+ * interval. With `renegotiateAfterLost` (> 0) it acts as this class of
+ * firewall's tunnel monitor: after that many probes lost in a row the tunnel
+ * is taken as no longer operational, its SAs are deleted and it is
+ * negotiated again (`renegotiate`) — which also heals a tunnel that went
+ * down on the peer's side only (seed 13.6.7). Without it keep-alive only
+ * reports.
  * A probe counts as lost when the next probe is due without a reply.
  * State changes emit `dataplane.keepalive` (with the drop reason of the
  * last lost probe when the data plane saw one).
@@ -28,12 +35,13 @@ type KeepAliveCounter = DataPlaneCounters['keepAlive'][number];
 
 export interface KeepAliveEvent {
   readonly tunnel: string;
-  readonly state: 'ok' | 'failing';
+  readonly state: 'ok' | 'failing' | 'renegotiating';
   readonly source: string;
   readonly destination: string;
   readonly sent: number;
   readonly received: number;
   readonly lost: number;
+  readonly renegotiations: number;
   readonly lastError?: string;
 }
 
@@ -42,6 +50,8 @@ export interface KeepAliveDependencies {
   readonly probes: EchoProbes;
   /** The tunnel has an installed CHILD_SA (probes are sent only then). */
   hasSa(tunnel: string): boolean;
+  /** Deletes the tunnel's SAs and negotiates it again; returns what happened (for the event), or undefined when it cannot. */
+  renegotiate?(tunnel: string, reason: string): string | undefined;
   sendEcho(source: number, destination: number, identifier: number, sequence: number): void;
   onStateChange(event: KeepAliveEvent): void;
 }
@@ -53,11 +63,13 @@ interface KeepAliveTunnel {
   readonly source: number;
   readonly destination: number;
   readonly intervalMs: number;
+  readonly renegotiateAfterLost: number;
   readonly identifier: number;
   sequence: number;
   sent: number;
   received: number;
   lost: number;
+  renegotiations: number;
   lastReplyAt?: number;
   lastError?: string;
   state: 'ok' | 'failing' | 'idle';
@@ -86,11 +98,13 @@ export class KeepAlive {
         source,
         destination,
         intervalMs: (settings.intervalSeconds ?? KEEPALIVE_DEFAULT_INTERVAL_SECONDS) * 1000,
+        renegotiateAfterLost: settings.renegotiateAfterLost ?? 0,
         identifier: this.dependencies.probes.allocateIdentifier(),
         sequence: 0,
         sent: 0,
         received: 0,
         lost: 0,
+        renegotiations: 0,
         state: 'idle',
         awaiting: false,
         unregister: () => undefined,
@@ -117,6 +131,10 @@ export class KeepAlive {
       entry.lastError = probes.dropReason(entry.identifier, entry.sequence) ?? 'timeout';
       entry.unregister();
       if (entry.lost >= KEEPALIVE_FAILING_AFTER && entry.state !== 'failing') this.changeState(entry, 'failing');
+      if (entry.renegotiateAfterLost > 0 && entry.lost >= entry.renegotiateAfterLost && this.dependencies.renegotiate) {
+        this.renegotiate(entry);
+        return;
+      }
     }
     entry.sequence = (entry.sequence % 0xffff) + 1;
     entry.awaiting = true;
@@ -137,6 +155,31 @@ export class KeepAlive {
     entry.cancelTimer = clock.setTimer(clock.now() + entry.intervalMs, () => this.probe(entry));
   }
 
+  /** The monitor's verdict: the tunnel is not operational. Its SAs go, a new negotiation starts; probing resumes once a CHILD_SA is installed. */
+  private renegotiate(entry: KeepAliveTunnel): void {
+    const { clock } = this.dependencies;
+    entry.renegotiations++;
+    const reason = `keep-alive ${entry.sourceText} -> ${entry.destinationText}: ${entry.lost} probes lost in a row (renegotiateAfterLost ${entry.renegotiateAfterLost})`;
+    this.dependencies.onStateChange({
+      tunnel: entry.tunnel,
+      state: 'renegotiating',
+      source: entry.sourceText,
+      destination: entry.destinationText,
+      sent: entry.sent,
+      received: entry.received,
+      lost: entry.lost,
+      renegotiations: entry.renegotiations,
+      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
+    });
+    entry.awaiting = false;
+    entry.lost = 0;
+    entry.unregister();
+    this.dependencies.renegotiate!(entry.tunnel, reason);
+    // Nothing watched until a probe over the new CHILD_SA is answered: that answer reports ok again.
+    entry.state = 'idle';
+    entry.cancelTimer = clock.setTimer(clock.now() + entry.intervalMs, () => this.probe(entry));
+  }
+
   private changeState(entry: KeepAliveTunnel, state: 'ok' | 'failing'): void {
     entry.state = state;
     this.dependencies.onStateChange({
@@ -147,6 +190,7 @@ export class KeepAlive {
       sent: entry.sent,
       received: entry.received,
       lost: entry.lost,
+      renegotiations: entry.renegotiations,
       ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
     });
   }
@@ -157,6 +201,7 @@ export class KeepAlive {
       sent: entry.sent,
       received: entry.received,
       lost: entry.lost,
+      renegotiations: entry.renegotiations,
       ...(entry.lastReplyAt === undefined ? {} : { lastReplyAt: entry.lastReplyAt }),
       state: entry.state,
     }));

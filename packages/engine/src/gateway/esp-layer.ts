@@ -225,6 +225,14 @@ export class EspLayer implements TunnelPort {
     return false;
   }
 
+  /** Keep-alive's tunnel monitor gave up on the tunnel: the core deletes its SAs and negotiates it again. */
+  renegotiate(tunnel: string, reason: string): string | undefined {
+    this.lastAcquireAt.set(tunnel, this.host.clock.now());
+    const result = this.host.request({ kind: 'renegotiate_tunnel', tunnel, reason });
+    if (!result) return 'renegotiation queued';
+    return result.ok ? `renegotiating (${result.ikeSaId ?? 'queued'})` : `cannot renegotiate: ${result.error}`;
+  }
+
   /**
    * The outbound CHILD_SA for a packet: of the tunnel's installed ones
    * (IKE SA up) whose selectors cover it, the newest (after a rekey, the

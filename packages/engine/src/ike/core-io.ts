@@ -26,6 +26,8 @@ export type CoreInput =
   | { kind: 'rekey_child_sa'; childSaId: string }
   | { kind: 'delete_ike_sa'; ikeSaId: string }
   | { kind: 'delete_child_sa'; childSaId: string }
+  /** Keep-alive's tunnel monitor: every SA of the tunnel goes (CHILD_SAs at once, the IKE SA with a DELETE), then a new negotiation. */
+  | { kind: 'renegotiate_tunnel'; tunnel: string; reason: string }
   | { kind: 'apply_config'; config: GatewayConfig }
   /** The shell's answer to a `verify` output (CertificatePort.verifyPeer). */
   | { kind: 'cert_verified'; requestId: string; verification: PeerVerification };

@@ -253,6 +253,9 @@ export class IkeDaemonCore {
         this.out.result = child ? startDeleteChild(this, child) : fail(`no CHILD_SA ${input.childSaId}`);
         return;
       }
+      case 'renegotiate_tunnel':
+        this.out.result = this.renegotiateTunnel(input.tunnel, input.reason);
+        return;
       case 'cert_verified':
         onCertVerified(this, input.requestId, input.verification);
         return;
@@ -290,6 +293,39 @@ export class IkeDaemonCore {
     if (!tunnel.enabled) return fail(`tunnel "${tunnelName}" is disabled`);
     if (tunnel.ikeVersion !== 2) return fail(`tunnel "${tunnelName}" is IKEv1; this daemon negotiates IKEv2 only`);
     return startInitiator(this, tunnel);
+  }
+
+  /**
+   * The tunnel is taken as not operational (keep-alive lost its probes): its
+   * CHILD_SAs are removed at once, so no packet is sealed for a peer that may
+   * no longer know them, each IKE SA is deleted with a DELETE (the peer may
+   * still have it), and the tunnel is negotiated again.
+   */
+  private renegotiateTunnel(tunnelName: string, reason: string): GatewayCommandResult {
+    const tunnel = this.config.tunnels.find((t) => t.name === tunnelName);
+    if (!tunnel) return fail(`no tunnel named "${tunnelName}"`);
+    const ikeSas = [...this.ikeSas.values()].filter((sa) => sa.tunnel?.name === tunnelName);
+    const deleted: string[] = [];
+    for (const sa of ikeSas) {
+      for (const childId of [...sa.children]) {
+        const child = this.childSas.get(childId);
+        if (child && child.state !== 'installing') this.destroyChildSa(child, 'keepalive_failed');
+      }
+      if (sa.state === 'deleting') continue;
+      startDeleteIke(this, sa, 'keepalive_failed');
+      deleted.push(sa.id);
+    }
+    this.emit({
+      type: 'log.event',
+      time: this.now,
+      code: 'keepalive_renegotiate',
+      severity: 'warning',
+      tunnel: tunnelName,
+      message: `${reason}: ${deleted.length > 0 ? `deleting IKE SA ${deleted.join(', ')} and its CHILD_SAs` : 'no IKE SA to delete'}, negotiating "${tunnelName}" again`,
+      messageIds: [],
+      evidence: { datagramIds: [], deletedIkeSas: deleted },
+    });
+    return this.initiate(tunnelName);
   }
 
   // --- receiving ----------------------------------------------------------------
