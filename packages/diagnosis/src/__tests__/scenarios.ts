@@ -737,6 +737,62 @@ export const SCENARIOS: readonly Scenario[] = [
       return finish(staged, [ours.name], 'roaming_address_overlap', viaNotify ? 'the client announces its local address in ADDITIONAL_IP4_ADDRESS' : 'the client\'s IKE source address (no NAT) lies in our network');
     },
   },
+  {
+    name: 'keep-alive renegotiates a tunnel the peer lost (one-sided, healed)',
+    async run(rng, seed) {
+      let ours!: TunnelConfig;
+      const renegotiateAfterLost = rng.pick([2, 3, 4]);
+      const intervalSeconds = rng.pick([2, 5]);
+      const weInitiate = rng.bool();
+      const staged = await stage(rng, seed, (facts) => {
+        const peer = facts.peerAddress();
+        const networks = facts.networks();
+        // Keep-alive to the peer's own int address, which its rule set lets answer; our DPD off: keep-alive is the only watcher.
+        ours = facts.tunnel(peer, {
+          localNetworks: [networks.local],
+          remoteNetworks: [networks.remote],
+          dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 },
+          keepAlive: { enabled: true, sourceAddress: hostsOf(networks.local).gateway, destinationAddress: hostsOf(networks.remote).gateway, intervalSeconds, renegotiateAfterLost },
+        });
+        const local = ours.localNetworks[0]!;
+        const remote = ours.remoteNetworks[0]!;
+        return {
+          ours: [ours],
+          network: {
+            interfaces: [
+              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
+              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
+            ],
+            routes: [
+              { network: local, interface: 'int', gateway: '', metric: 0 },
+              { network: remote, interface: ours.name, gateway: '', metric: 0 },
+            ],
+          },
+          peers: [
+            {
+              address: peer,
+              tunnels: [mirrorTunnel(ours, { dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 }, keepAlive: { enabled: false, sourceAddress: '', destinationAddress: '' } })],
+              network: {
+                interfaces: [
+                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
+                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
+                ],
+                ipRules: [{ name: 'ping-core', action: 'Allow', sourceInterface: ours.name, sourceNetwork: 'all-nets-ip4', destinationInterface: 'core', destinationNetwork: 'all-nets-ip4', service: 'ICMP' }],
+                routes: [{ network: local, interface: ours.name, gateway: '', metric: 0 }],
+              },
+            },
+          ],
+        };
+      });
+      const { lab } = staged;
+      initiate(lab, weInitiate, ours);
+      lab.advance(3 * intervalSeconds * 1000, 1_000);
+      // The peer restarts and forgets the tunnel; we still have it.
+      await lab.restart(ours.remoteEndpoint);
+      lab.advance((renegotiateAfterLost + 4) * intervalSeconds * 1000, 1_000);
+      return finish(staged, [ours.name], 'keepalive_renegotiated', `${weInitiate ? 'we' : 'the peer'} initiated; renegotiate after ${renegotiateAfterLost} lost probes every ${intervalSeconds} s`);
+    },
+  },
 ];
 
 export { makeConfig };

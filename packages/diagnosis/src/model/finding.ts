@@ -167,6 +167,10 @@ export const FINDING_CATALOGUE = {
     title: 'Keep-alive through the tunnel is failing',
     seedSection: '13.6.6 #3 (DPD and/or Keep-Alive)',
   },
+  keepalive_renegotiated: {
+    title: 'Keep-alive renegotiated the tunnel: it had stopped carrying traffic',
+    seedSection: '13.6.6 #3 (DPD and/or Keep-Alive only used on one side)',
+  },
   esp_unknown_spi: {
     title: 'Ike_invalid_payload, Ike_invalid_cookie',
     seedSection: '13.6.6 #3 (ESP for an SA that no longer exists: the tunnel is up on one side only)',

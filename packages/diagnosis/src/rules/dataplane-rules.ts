@@ -6,7 +6,8 @@
  *                                "Allow vpn_tunnel all-nets-ip4 core all-nets-ip4 ICMP"
  *   management_route_via_tunnel  (see managementRouteRule) replies to a management host
  *                                routed into a tunnel by an all-nets route — seed 13.6.5
- *   keepalive_failing            dataplane.keepalive state failing (and still failing)
+ *   keepalive_failing            dataplane.keepalive state failing or renegotiating (and not ok since)
+ *   keepalive_renegotiated       keep-alive renegotiated the tunnel, and the probes are answered again
  *   esp_unknown_spi              dataplane.esp.error unknown_spi: the peer sends ESP for an
  *                                SA we no longer have — the one-sided tunnel of 13.6.6 #3
  *   roaming_address_overlap      roaming.address.overlap — 13.6.1, with the engine's route command
@@ -273,13 +274,14 @@ export const keepaliveFailingRule: DiagnosisRule = {
   severity: 'error',
   basis: 'events',
   reads: { eventTypes: ['dataplane.keepalive', 'dataplane.packet.dropped'], config: ['tunnels[].keepAlive', 'tunnels[].localNetworks', 'tunnels[].remoteNetworks'] },
-  when: 'the keep-alive probes of a tunnel get no reply (its last state is failing)',
+  when: 'the keep-alive probes of a tunnel get no reply (its last state is failing, or renegotiating without an answer since)',
   evaluate(ctx) {
     return [...groupBy(ctx.index.ofType('dataplane.keepalive'), (e) => e.event.tunnel).values()].flatMap((group): FindingDraft[] => {
       const latest = group[group.length - 1]!;
-      if (latest.event.state !== 'failing') return [];
+      if (latest.event.state === 'ok') return [];
       const tunnel = ctx.tunnel(latest.event.tunnel);
-      const since = group.filter((e) => e.event.state === 'failing' && !group.some((ok) => ok.event.state === 'ok' && ok.id > e.id));
+      const since = group.filter((e) => e.event.state !== 'ok' && !group.some((ok) => ok.event.state === 'ok' && ok.id > e.id));
+      const renegotiated = since.filter((e) => e.event.state === 'renegotiating');
       const first = since[0] ?? latest;
       const drops = ctx.index
         .ofType('dataplane.packet.dropped')
@@ -302,12 +304,19 @@ export const keepaliveFailingRule: DiagnosisRule = {
             ...(!sourceOk ? [`the source ${latest.event.source} is not inside the tunnel's local networks`] : []),
             ...(!destinationOk ? [`the destination ${latest.event.destination} is not inside the tunnel's remote networks`] : []),
             ...(drops.length > 0 ? [`${drops.length} probe(s) were dropped here: ${drops.at(-1)!.event.message}`] : []),
+            ...(renegotiated.length > 0
+              ? [`keep-alive renegotiated the tunnel ${renegotiated.length} time(s) since the last answer (renegotiateAfterLost ${tunnel?.keepAlive.renegotiateAfterLost ?? '?'}), and the probes over the new SA get no reply either: the tunnel flaps`]
+              : []),
           ],
           evidenceEventIds: cited,
           explains: cited,
           occurrences: since.length,
           configPaths: index >= 0 ? [`tunnels[${index}].keepAlive`] : [],
-          explanation: `Keep-alive through "${latest.event.tunnel}" is failing: the periodic ICMP from ${latest.event.source} to ${latest.event.destination} gets no reply (${latest.event.lost} lost in a row)${latest.event.lastError ? `; ${latest.event.lastError}` : ''}. ${
+          explanation: `Keep-alive through "${latest.event.tunnel}" is failing: the periodic ICMP from ${latest.event.source} to ${latest.event.destination} gets no reply (${latest.event.lost} lost in a row)${latest.event.lastError ? `; ${latest.event.lastError}` : ''}.${
+            renegotiated.length > 0
+              ? ` Each time ${tunnel?.keepAlive.renegotiateAfterLost ?? 'the configured number of'} probes are lost, keep-alive deletes the tunnel's SAs and negotiates it again (${renegotiated.length} time(s) so far), so traffic through it is interrupted at every round while the cause stays.`
+              : ''
+          } ${
             addressProblem
               ? 'The keep-alive addresses do not lie inside the tunnel\'s networks, so the probes cannot use its IPsec SA.'
               : drops.length > 0
@@ -322,7 +331,80 @@ export const keepaliveFailingRule: DiagnosisRule = {
                 tunnel?.dpd.enabled ? 'DPD is on here: if the IKE SA is also gone on the peer, it will notice.' : 'Enable DPD on this tunnel so a tunnel gone on the peer\'s side is noticed (machine fix below).',
               ],
           fixes: tunnel && !tunnel.dpd.enabled && !addressProblem ? [enableDpdFix(tunnel.name)] : [],
-          facts: { source: latest.event.source, destination: latest.event.destination, sent: latest.event.sent, received: latest.event.received, lost: latest.event.lost, lastError: latest.event.lastError ?? null, addressesInsideNetworks: !addressProblem },
+          facts: {
+            source: latest.event.source,
+            destination: latest.event.destination,
+            sent: latest.event.sent,
+            received: latest.event.received,
+            lost: latest.event.lost,
+            lastError: latest.event.lastError ?? null,
+            addressesInsideNetworks: !addressProblem,
+            renegotiations: renegotiated.length,
+          },
+        },
+      ];
+    });
+  },
+};
+
+/**
+ * Keep-alive gave a tunnel up (keepAlive.renegotiateAfterLost), negotiated it
+ * again, and the probes are answered over the new SA: the old SA had stopped
+ * carrying traffic — most often because the peer lost it while we kept ours
+ * (13.6.6 #3, "DPD and/or Keep-Alive only used on one side"). Healed, so
+ * informational; the SA that went down and the new one are cited.
+ */
+export const keepaliveRenegotiatedRule: DiagnosisRule = {
+  code: 'keepalive_renegotiated',
+  severity: 'info',
+  basis: 'events',
+  reads: { eventTypes: ['dataplane.keepalive', 'child.sa.down', 'ike.sa.up', 'log.event'], config: ['tunnels[].keepAlive', 'tunnels[].dpd'] },
+  when: 'keep-alive renegotiated a tunnel after lost probes, and the probes are answered again over the new SA',
+  evaluate(ctx) {
+    return [...groupBy(ctx.index.ofType('dataplane.keepalive'), (e) => e.event.tunnel).values()].flatMap((group): FindingDraft[] => {
+      const latest = group[group.length - 1]!;
+      if (latest.event.state !== 'ok') return [];
+      const rounds = group.filter((e) => e.event.state === 'renegotiating');
+      if (rounds.length === 0) return [];
+      const last = rounds.at(-1)!;
+      const tunnel = ctx.tunnel(latest.event.tunnel);
+      const index = ctx.tunnelIndex(latest.event.tunnel);
+      const downs = ctx.index.ofType('child.sa.down').filter((e) => e.tunnel === latest.event.tunnel && e.event.reason === 'keepalive_failed' && e.id > last.id);
+      const upAgain = ctx.index.ofType('ike.sa.up').find((e) => e.tunnel === latest.event.tunnel && e.id > last.id);
+      // Our DELETE of the old IKE SA answered with INVALID_IKE_SPI: the peer had lost the tunnel (it was up on our side only).
+      const peerHadLostIt = ctx.index
+        .logsWithCondition(['invalid_ike_spi_received'])
+        .filter((log) => log.tunnel === latest.event.tunnel && rounds.some((round) => log.id > round.id && log.time - round.time <= 60_000));
+      const cited = [last.id, ...downs.map((e) => e.id), ...peerHadLostIt.map((e) => e.id), ...(upAgain ? [upAgain.id] : []), latest.id];
+      const dpdOff = tunnel !== undefined && !tunnel.dpd.enabled;
+      return [
+        {
+          tunnel: latest.event.tunnel,
+          peer: tunnel && tunnel.remoteEndpoint !== 'none' ? tunnel.remoteEndpoint : null,
+          phase: 'ipsec',
+          side: 'either',
+          score: 0.7,
+          reasoning: [
+            `keep-alive ${last.event.source} -> ${last.event.destination} lost ${last.event.lost} probe(s) in a row${last.event.lastError ? ` (last: ${last.event.lastError})` : ''} and renegotiated the tunnel (${rounds.length} time(s) in these events)`,
+            ...(peerHadLostIt.length > 0 ? [`the peer answered our DELETE of the old IKE SA with INVALID_IKE_SPI: it had lost the tunnel, which was up on our side only`] : []),
+            upAgain ? `the tunnel came up again (IKE SA ${upAgain.event.ikeSaId})` : 'the tunnel was negotiated again',
+            `the probes are answered again: sent ${latest.event.sent}, received ${latest.event.received}`,
+          ],
+          evidenceEventIds: cited,
+          explains: cited,
+          occurrences: rounds.length,
+          configPaths: index >= 0 ? [`tunnels[${index}].keepAlive`, `tunnels[${index}].dpd`] : [],
+          explanation: `The tunnel "${latest.event.tunnel}" stopped carrying traffic while its SAs were still up on this side: ${last.event.lost} keep-alive probes to ${last.event.destination} got no reply, so keep-alive deleted the SAs and negotiated the tunnel again, after which the probes are answered. ${
+            peerHadLostIt.length > 0
+              ? 'The peer answered the DELETE of the old IKE SA with INVALID_IKE_SPI: the tunnel had gone down on its side only (Ike_invalid_cookie).'
+              : 'The usual cause is a tunnel that went down on the peer\'s side only (a restart, a lost DELETE).'
+          } "It could be that DPD and/or Keep-Alive is only used on one side" (13.6.6 #3). Keep-alive healed it; traffic was lost for up to ${last.event.lost} probe intervals.`,
+          fixSteps: [
+            `Find out why the peer ${tunnel && tunnel.remoteEndpoint !== 'none' ? tunnel.remoteEndpoint : ''} lost the tunnel at that time (its logs: restart, DPD, deleted SA).`,
+            dpdOff ? 'Enable DPD on both sides so a lost peer is noticed without waiting for keep-alive (machine fix below).' : 'Check that DPD is on at the peer too.',
+          ],
+          fixes: dpdOff && tunnel ? [enableDpdFix(tunnel.name)] : [],
+          facts: { renegotiations: rounds.length, lostBeforeRenegotiation: last.event.lost, source: last.event.source, destination: last.event.destination, answeredAgain: true, peerHadLostTheTunnel: peerHadLostIt.length > 0 },
         },
       ];
     });

@@ -15,7 +15,7 @@ import {
   tunnelShadowedRule,
 } from './config-rules.ts';
 import { certificateCacheStaleRule, certificateCauseRules, certificateNameMismatchRule } from './certificate-rules.ts';
-import { espUnknownSpiRule, icmpRuleMissingRule, keepaliveFailingRule, managementRouteRule, roamingAddressOverlapRule } from './dataplane-rules.ts';
+import { espUnknownSpiRule, icmpRuleMissingRule, keepaliveFailingRule, keepaliveRenegotiatedRule, managementRouteRule, roamingAddressOverlapRule } from './dataplane-rules.ts';
 import { lifetimeMismatchRule } from './lifetime-rules.ts';
 import { payloadMalformedRule, peerNotRespondingRule, tunnelUpOneSideRule } from './liveness-rules.ts';
 import { dhGroupPreferenceRule, ikeVersionMismatchRule, noCommonDhGroupRule, noProposalChosenRule, pfsMismatchRule } from './proposal-rules.ts';
@@ -40,7 +40,8 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   networkMismatchRule,
   noProposalChosenRule,
   dhGroupPreferenceRule,
-  // Events: SA state and liveness (13.6.6 #3, #4)
+  // Events: SA state and liveness (13.6.6 #3, #4); a tunnel keep-alive renegotiated explains the INVALID_IKE_SPI of its old SA first
+  keepaliveRenegotiatedRule,
   tunnelUpOneSideRule,
   payloadMalformedRule,
   peerNotRespondingRule,

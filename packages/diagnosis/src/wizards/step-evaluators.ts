@@ -52,6 +52,7 @@ export const WIZARD_FOR_FINDING: Readonly<Record<FindingCode, string>> = {
   certificate_cache_stale: 'certificates',
   icmp_rule_missing: 'general-checks',
   keepalive_failing: 'error-invalid-payload-cookie',
+  keepalive_renegotiated: 'error-invalid-payload-cookie',
   esp_unknown_spi: 'error-invalid-payload-cookie',
   roaming_address_overlap: 'general-checks',
 };
