@@ -38,6 +38,7 @@ export const LAB_SCENARIO_IDS = [
   'keepalive-failing',
   'management-route-via-tunnel',
   'roaming-address-overlap',
+  'keepalive-heals-one-side',
   // Certificates (13.6.2, 13.6.6 #5): the lab's CA server, CRLs and DNS (see certs/).
   'cert-healthy',
   'cert-expired',
@@ -72,6 +73,7 @@ export type LabFindingCode =
   | 'icmp_rule_missing'
   | 'esp_unknown_spi'
   | 'keepalive_failing'
+  | 'keepalive_renegotiated'
   | 'management_route_via_tunnel'
   | 'roaming_address_overlap'
   | 'certificate_expired'
@@ -116,8 +118,10 @@ export interface ScenarioBehaviour {
    * `management-pings`: the management station behind our mgm router pings
    * our gateway every `timing.pingIntervalMs` (the local gateway's data
    * plane; its replies meet the all-nets route, seed 13.6.5).
+   * `forget-state-once`: the peer restarts without DELETE once, then only
+   * answers (it does not initiate again): our side has to notice.
    */
-  readonly afterSetup: 'nothing' | 'rekey-child-sa' | 'forget-state-silently' | 'ping-gateway' | 'ike-hangs' | 'management-pings';
+  readonly afterSetup: 'nothing' | 'rekey-child-sa' | 'forget-state-silently' | 'forget-state-once' | 'ping-gateway' | 'ike-hangs' | 'management-pings';
 }
 
 /** Fields of a tunnel whose value comes from the lab's timing, not from the table. */
@@ -499,6 +503,26 @@ export const SCENARIO_DEFINITIONS: readonly ScenarioDefinition[] = [
     peer: { requestVirtualIp: true, additionalAddresses: ['192.168.10.77'] },
     roamingOnOwnAddress: true,
     behaviour: PEER_INITIATES,
+  },
+  {
+    id: 'keepalive-heals-one-side',
+    title: 'Keep-alive renegotiates a tunnel that went down on the peer\'s side only',
+    seedSection: '13.6.6 #3 (DPD and/or Keep-Alive only used on one side)',
+    kind: 'informational',
+    expectedFinding: 'keepalive_renegotiated',
+    expectedLocalCode: 'keepalive_renegotiate',
+    expectedLocalOutcome:
+      'child.sa.up, keep-alive ok; the peer restarts silently: 3 probes lost, dataplane.keepalive renegotiating, our old SAs go (child.sa.down keepalive_failed, the DELETE meets INVALID_IKE_SPI), we negotiate again, keep-alive ok',
+    description:
+      'Our tunnel has no DPD but keep-alive with renegotiateAfterLost 3 towards the host behind the peer. The peer restarts without DELETE and then only answers; our SAs still look up, so only the lost probes show the tunnel is dead. Keep-alive deletes our SAs and negotiates the tunnel again.',
+    inDefaultMix: false,
+    site: { host: 29, tunnel: 'branch-ostersund', network: '10.20.29.0/24', psk: { type: 'passphrase', value: 'demo-ostersund-secret' } },
+    local: {
+      dpd: { enabled: false },
+      keepAlive: { enabled: true, sourceAddress: '192.168.10.1', destinationAddress: '10.20.29.20', intervalSeconds: 2, renegotiateAfterLost: 3 },
+    },
+    peer: { dpd: { enabled: false } },
+    behaviour: { initiator: 'peer', afterSetup: 'forget-state-once' },
   },
   // Certificate scenarios (13.6.2, 13.6.6 #5): hosts 40-49.
   certificateScenario({

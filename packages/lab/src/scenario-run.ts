@@ -52,6 +52,8 @@ export class ScenarioRun {
   private stopped = false;
   private attempts = 0;
   private upSince: number | undefined;
+  /** forget-state-once: the peer has had its one restart. */
+  private forgotOnce = false;
   private waitingForLocalGateway = false;
   private lastAction: ScenarioRunStatus['lastAction'];
   private readonly startedAt: number;
@@ -109,6 +111,7 @@ export class ScenarioRun {
       case 'rekey-child-sa':
         return this.options.timing.pfsRekeyDelayMs;
       case 'forget-state-silently':
+      case 'forget-state-once':
       case 'ike-hangs':
         return this.options.timing.forgetStateAfterMs;
       case 'ping-gateway':
@@ -144,7 +147,9 @@ export class ScenarioRun {
     if (childSaId === undefined) {
       this.upSince = undefined;
       this.oneSidedEsp?.reset();
-      if (!state.negotiating && !state.busy) {
+      // After its one restart the peer only answers: bringing the tunnel back is our side's job.
+      const onlyAnswers = this.definition.behaviour.afterSetup === 'forget-state-once' && this.forgotOnce;
+      if (!onlyAnswers && !state.negotiating && !state.busy) {
         this.attempts++;
         this.record('peer-initiates', peer.initiate(PEER_TUNNEL_NAME), `${peer.address} initiates towards ${this.options.localAddress}`);
       }
@@ -181,7 +186,14 @@ export class ScenarioRun {
       this.scheduleTick(retryAt);
       return;
     }
-    // forget-state-silently
+    // forget-state-silently, forget-state-once
+    if (this.definition.behaviour.afterSetup === 'forget-state-once') {
+      if (this.forgotOnce) {
+        this.scheduleTick(retryAt);
+        return;
+      }
+      this.forgotOnce = true;
+    }
     this.upSince = undefined;
     try {
       await peer.forgetStateSilently();

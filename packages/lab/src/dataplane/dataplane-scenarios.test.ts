@@ -13,8 +13,8 @@ afterEach(async () => {
   for (const bench of running.splice(0)) await bench.stop();
 });
 
-async function benchWith(id: LabScenarioId): Promise<LabBench & { tunnel: string; peerAddress: string }> {
-  const bench = await startLabBench();
+async function benchWith(id: LabScenarioId, timing: Parameters<typeof startLabBench>[0] = {}): Promise<LabBench & { tunnel: string; peerAddress: string }> {
+  const bench = await startLabBench(timing);
   running.push(bench);
   await bench.lab.start(id);
   const scenario = bench.lab.scenarios.find((s) => s.id === id)!;
@@ -66,8 +66,37 @@ describe('keep-alive failing', () => {
     // The probes really left through the tunnel (ESP out on its CHILD_SA), nothing came back.
     const child = bench.local.listChildSas().find((c) => c.tunnel === bench.tunnel && c.state === 'installed')!;
     expect(child.packetsOut).toBeGreaterThanOrEqual(3);
-    // No other tunnel got keep-alive state: the others have no keepAlive.
-    expect(bench.local.dataPlane.counters().keepAlive.map((k) => k.tunnel)).toEqual([bench.tunnel]);
+    // Of the other tunnels only keepalive-heals-one-side's has keep-alive, and without its scenario running (no SA) it sends nothing.
+    const others = bench.local.dataPlane.counters().keepAlive.filter((k) => k.tunnel !== bench.tunnel);
+    expect(others).toEqual([expect.objectContaining({ tunnel: bench.lab.scenarios.find((s) => s.id === 'keepalive-heals-one-side')!.localTunnel, sent: 0, state: 'idle' })]);
+  });
+});
+
+describe('keep-alive heals a tunnel down on the peer\'s side only (13.6.6 #3)', () => {
+  it('keepalive-heals-one-side: the peer restarts silently; 3 lost probes, our SAs go, we negotiate again and the probes are answered', async () => {
+    // The peer restarts 5 s after setup: long enough for keep-alive (every 2 s) to see the first tunnel answer.
+    const bench = await benchWith('keepalive-heals-one-side', { timing: { forgetStateAfterMs: 5_000 } });
+    const keepAlive = () => forTunnel(ofType(bench.events, 'dataplane.keepalive'), bench.tunnel);
+    await waitFor(() => keepAlive().some((e) => e.state === 'ok'), 'keep-alive ok over the first tunnel', bench.events, 10_000);
+    const firstIkeSa = forTunnel(ofType(bench.events, 'ike.sa.up'), bench.tunnel)[0]!;
+    await waitFor(() => actions(bench, 'peer-forgets-state').length > 0, 'the peer\'s restart', bench.events);
+    expect(actions(bench, 'peer-forgets-state')[0]).toMatchObject({ ok: true });
+
+    await waitFor(() => keepAlive().some((e) => e.state === 'renegotiating'), 'keep-alive renegotiating', bench.events, 20_000);
+    const renegotiating = keepAlive().find((e) => e.state === 'renegotiating')!;
+    expect(renegotiating).toMatchObject({ source: '192.168.10.1', destination: '10.20.29.20', lost: 3, renegotiations: 1 });
+    // Our side alone noticed: the peer, after its restart, only answers.
+    const after = () => keepAlive().slice(keepAlive().indexOf(renegotiating) + 1);
+    await waitFor(() => after().some((e) => e.state === 'ok'), 'keep-alive ok over the new tunnel', bench.events, 15_000);
+    expect(after().map((e) => e.state)).toEqual(['ok']);
+    expect(forTunnel(ofType(bench.events, 'child.sa.down'), bench.tunnel).some((e) => e.reason === 'keepalive_failed' && e.ikeSaId === firstIkeSa.ikeSaId)).toBe(true);
+    expect(ofType(bench.events, 'log.event').find((e) => e.code === 'keepalive_renegotiate' && e.tunnel === bench.tunnel)?.message).toContain(`deleting IKE SA ${firstIkeSa.ikeSaId}`);
+    const again = forTunnel(ofType(bench.events, 'ike.negotiation.started'), bench.tunnel).filter((e) => e.time >= renegotiating.time);
+    expect(again[0]).toMatchObject({ role: 'initiator' });
+    expect(actions(bench, 'peer-initiates')).toHaveLength(1);
+    expect(bench.local.dataPlane.counters().keepAlive.find((k) => k.tunnel === bench.tunnel)).toMatchObject({ state: 'ok', renegotiations: 1 });
+    const ours = bench.local.listChildSas().find((c) => c.tunnel === bench.tunnel && c.state === 'installed')!;
+    expect(bench.lab.peerState('keepalive-heals-one-side')!.childSas.map((c) => c.spiOutbound)).toContain(ours.spiInbound);
   });
 });
 

@@ -64,6 +64,11 @@ export function DataPlaneTiles({ counters }: { counters: DataPlaneCounters }) {
               <span className="mono small">
                 sent {k.sent} · received {k.received} · lost {k.lost}
               </span>
+              {k.renegotiations > 0 ? (
+                <span className="small" data-testid={`keepalive-renegotiations-${k.tunnel}`}>
+                  renegotiated the tunnel {k.renegotiations}× after lost probes
+                </span>
+              ) : null}
               <span className="muted small">{k.lastReplyAt !== undefined ? `last reply ${formatDateTime(k.lastReplyAt)}` : 'no reply yet'}</span>
             </div>
           ))}
