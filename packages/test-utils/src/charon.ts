@@ -120,8 +120,12 @@ export interface Charon {
   rekey(target: SaTarget, options?: SwanctlOptions & { reauth?: boolean }): Promise<CommandResult>;
   /** `swanctl --list-sas --pretty`, parsed. */
   listSas(): Promise<IkeSaInfo[]>;
-  /** SIGTERM, wait (SIGKILL after 5 s), remove the temp dir unless `dir` was given. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, wait (SIGKILL after 5 s), remove the temp dir unless `dir` was
+   * given. Idempotent. `crash`: SIGKILL at once, so charon sends no DELETE
+   * and its peers keep SAs it no longer has (a restart that loses state).
+   */
+  stop(options?: { crash?: boolean }): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -256,10 +260,10 @@ export async function startCharon(options: CharonOptions): Promise<Charon> {
   const tail = (): string => lines.slice(-40).map((l) => l.raw).join('\n');
 
   let stopped = false;
-  const stop = async (): Promise<void> => {
+  const stop = async (stopOptions: { crash?: boolean } = {}): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    await stopProcess(child, 'SIGTERM', 5000);
+    await stopProcess(child, stopOptions.crash ? 'SIGKILL' : 'SIGTERM', 5000);
     await exitPromise;
     if (ownDir) {
       rmSync(dir, { recursive: true, force: true });

@@ -41,12 +41,12 @@ const PING_RULE = {
   service: 'ICMP',
 };
 
-function espLabConfig(withRule: boolean): GatewayConfig {
+function espLabConfig(withRule: boolean, tunnel: Record<string, unknown> = tunnelToCharon()): GatewayConfig {
   const result = validateConfig({
     interfaces: [{ name: 'int', addresses: [`${CORE_ADDRESS}/24`] }],
     routes: [{ network: CHARON.network, interface: 'gw' }],
     ipRules: withRule ? [PING_RULE] : [],
-    tunnels: [tunnelToCharon()],
+    tunnels: [tunnel],
     engine: {
       ikePort: OURS.ikePort,
       natTPort: OURS.natTPort,
@@ -66,6 +66,21 @@ async function systemPing(netns: Netns, count: number): Promise<{ code: number; 
   return { code: result.code ?? -1, text, received };
 }
 
+async function startEspCharon(netns: Netns): Promise<Charon> {
+  const charon = await startCharon({
+    netns,
+    name: 'esp-ping',
+    ikePort: CHARON.ikePort,
+    natTPort: CHARON.natTPort,
+    logLevels: { ike: 1, enc: 1, cfg: 1, knl: 2, esp: 2, chd: 1 },
+    // kernel-libipsec steers traffic into its TUN device by the routes charon installs for each CHILD_SA.
+    charonSettings: { install_routes: 'yes', retransmit_timeout: 1, retransmit_base: 1.4, retransmit_tries: 2 },
+    conf: renderConf(charonConf()),
+  });
+  await charon.loadAll();
+  return charon;
+}
+
 describeInterop('interop with strongSwan 5.9.8: ping through the tunnel (ESP-in-UDP, kernel-libipsec)', ['charon', 'netns'], () => {
   let netns: Netns;
   let charon: Charon;
@@ -74,20 +89,7 @@ describeInterop('interop with strongSwan 5.9.8: ping through the tunnel (ESP-in-
   beforeAll(async () => {
     // Only charon's side has a kernel address (vb); Side A's network lives in our data plane.
     netns = await createNetns({ label: 'esp-ping', veths: [{ a: 'va', b: 'vb', bAddress: `${HOST_B}/24` }] });
-    [charon, engine] = await Promise.all([
-      startCharon({
-        netns,
-        name: 'esp-ping',
-        ikePort: CHARON.ikePort,
-        natTPort: CHARON.natTPort,
-        logLevels: { ike: 1, enc: 1, cfg: 1, knl: 2, esp: 2, chd: 1 },
-        // kernel-libipsec steers traffic into its TUN device by the routes charon installs for each CHILD_SA.
-        charonSettings: { install_routes: 'yes', retransmit_timeout: 1, retransmit_base: 1.4, retransmit_tries: 2 },
-        conf: renderConf(charonConf()),
-      }),
-      startEngineHost({ netns }),
-    ]);
-    await charon.loadAll();
+    [charon, engine] = await Promise.all([startEspCharon(netns), startEngineHost({ netns })]);
   }, 60_000);
 
   afterAll(async () => {
@@ -145,4 +147,37 @@ describeInterop('interop with strongSwan 5.9.8: ping through the tunnel (ESP-in-
     expect(error.message).toContain("up on the peer's side only");
     expect(await engine.call('listChildSas')).toEqual([]);
   }, 60_000);
+
+  it('keep-alive heals a tunnel charon lost in a restart: probes lost, SAs deleted, negotiated again (renegotiateAfterLost)', async () => {
+    // A clean start on both sides, then our tunnel with keep-alive to charon's kernel address and no DPD.
+    await charon.stop();
+    charon = await startEspCharon(netns);
+    const watched = {
+      ...tunnelToCharon(),
+      dpd: { enabled: false },
+      keepAlive: { enabled: true, sourceAddress: CORE_ADDRESS, destinationAddress: HOST_B, intervalSeconds: 1, renegotiateAfterLost: 3 },
+    };
+    await engine.start(espLabConfig(true, watched));
+    expect(await engine.call('initiate', 'gw')).toMatchObject({ ok: true });
+    await engine.waitFor('dataplane.keepalive', (event) => event.state === 'ok', 15_000);
+    const [first] = await charon.listSas();
+    expect(first).toBeDefined();
+
+    // charon crashes and restarts: no DELETE, its SAs are gone, ours still look up; only our probes notice.
+    await charon.stop({ crash: true });
+    charon = await startEspCharon(netns);
+    const verdict = await engine.waitFor('dataplane.keepalive', (event) => event.state === 'renegotiating', 20_000);
+    expect(verdict).toMatchObject({ tunnel: 'gw', source: CORE_ADDRESS, destination: HOST_B, lost: 3, renegotiations: 1 });
+    const healed = await engine.waitFor('dataplane.keepalive', (event) => event.state === 'ok' && event.time > verdict.time, 20_000);
+    expect(healed.renegotiations).toBe(1);
+    expect(engine.ofType('child.sa.down').some((event) => event.reason === 'keepalive_failed')).toBe(true);
+
+    // charon has the new tunnel, and its CHILD_SA carried our probes and their answers.
+    const [now] = await charon.listSas();
+    expect(now!.childSas[0]!.state).toBe('INSTALLED');
+    const ours = (await engine.call('listChildSas')).find((child) => child.state === 'installed')!;
+    expect(now!.childSas[0]).toMatchObject({ spiIn: ours.spiOutbound, spiOut: ours.spiInbound });
+    expect(Number(now!.childSas[0]!.raw['packets-in'])).toBeGreaterThan(0);
+    expect(Number(now!.childSas[0]!.raw['packets-out'])).toBeGreaterThan(0);
+  }, 90_000);
 });
