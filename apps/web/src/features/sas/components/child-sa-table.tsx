@@ -1,16 +1,14 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { DataTable } from '../../../components/ui/data-table.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import type { ChildSaView } from '../../../lib/api-types.ts';
 import { formatSpi } from '../../../lib/format.ts';
-import { useTableUrlState } from '../hooks/use-table-url-state.ts';
-import { Age, Countdown, SaActions, TrafficCounter } from './sa-cells.tsx';
+import { SaDataTable, saActionsColumn } from './sa-data-table.tsx';
+import { Age, Countdown, TrafficCounter } from './sa-cells.tsx';
 
 const DEFAULT_HIDDEN = ['id', 'ikeSaId'] as const;
 
 export function ChildSaTable({ items, onChanged }: { items: ChildSaView[]; onChanged: () => void }) {
-  const state = useTableUrlState('child', DEFAULT_HIDDEN);
   const columns = useMemo<ColumnDef<ChildSaView, unknown>[]>(
     () => [
       { id: 'id', header: 'Id', accessorFn: (sa) => sa.id },
@@ -34,30 +32,9 @@ export function ChildSaTable({ items, onChanged }: { items: ChildSaView[]; onCha
       { id: 'bytesOut', header: 'Bytes out', accessorFn: (sa) => sa.bytesOut ?? -1, cell: (ctx) => <TrafficCounter value={ctx.row.original.bytesOut} unit="bytes" />, enableGlobalFilter: false },
       { id: 'packetsIn', header: 'Packets in', accessorFn: (sa) => sa.packetsIn ?? -1, cell: (ctx) => <TrafficCounter value={ctx.row.original.packetsIn} unit="packets" />, enableGlobalFilter: false },
       { id: 'packetsOut', header: 'Packets out', accessorFn: (sa) => sa.packetsOut ?? -1, cell: (ctx) => <TrafficCounter value={ctx.row.original.packetsOut} unit="packets" />, enableGlobalFilter: false },
-      {
-        id: 'actions',
-        header: '',
-        enableSorting: false,
-        enableHiding: false,
-        enableGlobalFilter: false,
-        cell: (ctx) => <SaActions kind="child" id={ctx.row.original.id} onDone={onChanged} />,
-      },
+      saActionsColumn<ChildSaView>('child', onChanged),
     ],
     [onChanged],
   );
-  return (
-    <DataTable
-      data={items}
-      columns={columns}
-      getRowId={(sa) => sa.id}
-      sorting={state.sorting}
-      onSortingChange={state.setSorting}
-      filter={state.filter}
-      onFilterChange={state.setFilter}
-      visibility={state.visibility}
-      onVisibilityChange={state.setVisibility}
-      testId="child-sas"
-      emptyText="No CHILD_SAs."
-    />
-  );
+  return <SaDataTable urlPrefix="child" defaultHidden={DEFAULT_HIDDEN} items={items} columns={columns} testId="child-sas" emptyText="No CHILD_SAs." />;
 }

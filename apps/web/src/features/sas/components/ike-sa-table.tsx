@@ -1,11 +1,10 @@
 import type { ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { DataTable } from '../../../components/ui/data-table.tsx';
 import { StatusBadge } from '../../../components/ui/status-badge.tsx';
 import type { IkeSaView } from '../../../lib/api-types.ts';
 import { formatEndpoint, formatSpi } from '../../../lib/format.ts';
-import { useTableUrlState } from '../hooks/use-table-url-state.ts';
-import { Age, Countdown, SaActions } from './sa-cells.tsx';
+import { SaDataTable, saActionsColumn } from './sa-data-table.tsx';
+import { Age, Countdown } from './sa-cells.tsx';
 
 const DEFAULT_HIDDEN = ['id', 'vendors'] as const;
 
@@ -21,7 +20,6 @@ function natSide(sa: IkeSaView): string | null {
 }
 
 export function IkeSaTable({ items, onChanged }: { items: IkeSaView[]; onChanged: () => void }) {
-  const state = useTableUrlState('ike', DEFAULT_HIDDEN);
   const columns = useMemo<ColumnDef<IkeSaView, unknown>[]>(
     () => [
       { id: 'id', header: 'Id', accessorFn: (sa) => sa.id },
@@ -86,30 +84,9 @@ export function IkeSaTable({ items, onChanged }: { items: IkeSaView[]; onChanged
         cell: (ctx) => (ctx.row.original.dpd === undefined ? <span className="muted">not reported</span> : String(ctx.getValue())),
       },
       { id: 'children', header: 'CHILD_SAs', accessorFn: (sa) => sa.childSaIds.length, enableGlobalFilter: false },
-      {
-        id: 'actions',
-        header: '',
-        enableSorting: false,
-        enableHiding: false,
-        enableGlobalFilter: false,
-        cell: (ctx) => <SaActions kind="ike" id={ctx.row.original.id} onDone={onChanged} />,
-      },
+      saActionsColumn<IkeSaView>('ike', onChanged),
     ],
     [onChanged],
   );
-  return (
-    <DataTable
-      data={items}
-      columns={columns}
-      getRowId={(sa) => sa.id}
-      sorting={state.sorting}
-      onSortingChange={state.setSorting}
-      filter={state.filter}
-      onFilterChange={state.setFilter}
-      visibility={state.visibility}
-      onVisibilityChange={state.setVisibility}
-      testId="ike-sas"
-      emptyText="No IKE SAs."
-    />
-  );
+  return <SaDataTable urlPrefix="ike" defaultHidden={DEFAULT_HIDDEN} items={items} columns={columns} testId="ike-sas" emptyText="No IKE SAs." />;
 }
