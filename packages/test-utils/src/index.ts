@@ -1,3 +1,6 @@
+// ---- randomized variants ----
+export { seededRng } from './seeded-rng.ts';
+export type { Rng } from './seeded-rng.ts';
 // ---- strongSwan + tshark interop harness ----
 export { describeInterop, interopSuiteMode, requireTool, missingTools, toolStatus, isCi, findOnPath, CHARON_PATH } from './require-tool.ts';
 export type { InteropTool, ToolStatus } from './require-tool.ts';

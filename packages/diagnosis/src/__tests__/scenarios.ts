@@ -12,31 +12,9 @@ import type { FindingCode } from '../model/finding.ts';
 import { Lab, makeConfig, makeTunnel, mirrorTunnel, type DataPlaneSettings } from './lab-bench.ts';
 import type { GatewayConfig } from '@tunnelscope/api';
 
-export interface Rng {
-  next(): number;
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  bool(): boolean;
-}
+import { seededRng, type Rng } from '@tunnelscope/test-utils';
 
-export function seededRng(seed: number): Rng {
-  // Mix the seed first: consecutive seeds must not give correlated first draws.
-  let state = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35) >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    bool: () => next() < 0.5,
-  };
-}
+export { seededRng, type Rng };
 
 export interface ScenarioRun {
   readonly config: GatewayConfig;
