@@ -52,6 +52,32 @@ export function useStreamEvents(
   }, [client, topic, filterKey, enabled]);
 }
 
+/**
+ * Keeps a view fresh: `reload` runs on mount, every `pollMs`, and once per
+ * `coalesceMs` burst of live events on `topic` (a burst of SA or flow
+ * events re-reads once, not once per event).
+ */
+export function useLiveReload(topic: StreamTopic, reload: () => void, options: { pollMs: number; coalesceMs: number }): void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { pollMs, coalesceMs } = options;
+  useEffect(() => {
+    reload();
+    const periodic = setInterval(reload, pollMs);
+    return () => {
+      clearInterval(periodic);
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+    };
+  }, [reload, pollMs]);
+  useStreamEvents(topic, {}, () => {
+    if (timer.current !== null) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      reload();
+    }, coalesceMs);
+  });
+}
+
 export function useStreamStats(intervalS: number, onStats: (counters: IkeStatCounters, time: number) => void): void {
   const client = useStreamClient();
   const handler = useRef(onStats);

@@ -5,10 +5,10 @@
  * statuses follow the clock. The two load and fail apart: a directory the
  * server cannot read does not hide the cache.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { CertificateCacheView, CertificateStoreView } from '@tunnelscope/api';
 import { describeError } from '../../../lib/http-client.ts';
-import { useStreamEvents } from '../../../lib/stream-context.tsx';
+import { useLiveReload } from '../../../lib/stream-context.tsx';
 import { fetchCertificateCache, fetchCertificateStore } from '../api/certificates-api.ts';
 
 const POLL_MS = 30_000;
@@ -30,7 +30,6 @@ export function useCertificates(): CertificatesState {
   const [store, setStore] = useState<CertificateStoreView | null>(null);
   const [storeError, setStoreError] = useState<string | null>(null);
   const [cacheReadAt, setCacheReadAt] = useState(0);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const reload = useCallback(() => {
     fetchCertificateCache()
@@ -48,22 +47,7 @@ export function useCertificates(): CertificatesState {
       .catch((err: unknown) => setStoreError(describeError(err)));
   }, []);
 
-  useEffect(() => {
-    reload();
-    const periodic = setInterval(reload, POLL_MS);
-    return () => {
-      clearInterval(periodic);
-      if (timer.current !== null) clearTimeout(timer.current);
-    };
-  }, [reload]);
-
-  useStreamEvents('cert', {}, () => {
-    if (timer.current !== null) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      reload();
-    }, COALESCE_MS);
-  });
+  useLiveReload('cert', reload, { pollMs: POLL_MS, coalesceMs: COALESCE_MS });
 
   return { cache, cacheError, store, storeError, cacheReadAt, reload };
 }

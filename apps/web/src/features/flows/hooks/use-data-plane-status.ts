@@ -2,10 +2,10 @@
  * Data-plane counters and interfaces, re-read every few seconds and
  * (coalesced) when flows come and go on the stream.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { DataPlaneCounters, InterfaceView } from '@tunnelscope/api';
 import { describeError } from '../../../lib/http-client.ts';
-import { useStreamEvents } from '../../../lib/stream-context.tsx';
+import { useLiveReload } from '../../../lib/stream-context.tsx';
 import { fetchDataPlaneCounters, fetchInterfaces } from '../api/flows-api.ts';
 
 const POLL_MS = 5000;
@@ -21,7 +21,6 @@ export function useDataPlaneStatus(): DataPlaneStatus {
   const [counters, setCounters] = useState<DataPlaneCounters | null>(null);
   const [interfaces, setInterfaces] = useState<InterfaceView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const reload = useCallback(() => {
     Promise.all([fetchDataPlaneCounters(), fetchInterfaces()])
@@ -33,22 +32,7 @@ export function useDataPlaneStatus(): DataPlaneStatus {
       .catch((err: unknown) => setError(describeError(err)));
   }, []);
 
-  useEffect(() => {
-    reload();
-    const periodic = setInterval(reload, POLL_MS);
-    return () => {
-      clearInterval(periodic);
-      if (timer.current !== null) clearTimeout(timer.current);
-    };
-  }, [reload]);
-
-  useStreamEvents('flow', {}, () => {
-    if (timer.current !== null) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      reload();
-    }, COALESCE_MS);
-  });
+  useLiveReload('flow', reload, { pollMs: POLL_MS, coalesceMs: COALESCE_MS });
 
   return { counters, interfaces, error };
 }

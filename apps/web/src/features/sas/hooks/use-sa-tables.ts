@@ -1,8 +1,8 @@
 /** IKE SAs, CHILD_SAs and tunnel states, re-read (debounced) whenever an SA event arrives on the stream. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { ChildSaView, IkeSaView, TunnelStatusView } from '../../../lib/api-types.ts';
 import { describeError } from '../../../lib/http-client.ts';
-import { useStreamEvents } from '../../../lib/stream-context.tsx';
+import { useLiveReload } from '../../../lib/stream-context.tsx';
 import { fetchChildSas, fetchIkeSas, fetchTunnelStates } from '../api/sas-api.ts';
 
 export interface SaTables {
@@ -18,7 +18,6 @@ export function useSaTables(): SaTables {
   const [childSas, setChildSas] = useState<ChildSaView[] | null>(null);
   const [tunnels, setTunnels] = useState<TunnelStatusView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const reload = useCallback(() => {
     Promise.all([fetchIkeSas(), fetchChildSas(), fetchTunnelStates()])
@@ -31,22 +30,7 @@ export function useSaTables(): SaTables {
       .catch((err: unknown) => setError(describeError(err)));
   }, []);
 
-  useEffect(() => {
-    reload();
-    const periodic = setInterval(reload, 15_000);
-    return () => {
-      clearInterval(periodic);
-      if (timer.current) clearTimeout(timer.current);
-    };
-  }, [reload]);
-
-  useStreamEvents('sa', {}, () => {
-    if (timer.current !== null) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      reload();
-    }, 250);
-  });
+  useLiveReload('sa', reload, { pollMs: 15_000, coalesceMs: 250 });
 
   return { ikeSas, childSas, tunnels, error, reload };
 }
