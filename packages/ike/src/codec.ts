@@ -117,8 +117,11 @@ export {
   SIGNATURE_ALGORITHM_NAMES,
   algorithmIdentifierOid,
   certificateNames,
+  derChildren,
   formatDistinguishedName,
+  readDerTlv,
 } from './payloads/der-name.ts';
+export type { DerTlv } from './payloads/der-name.ts';
 
 export * as saPayloadCodec from './payloads/security-association-payload.ts';
 export * as kePayloadCodec from './payloads/key-exchange-payload.ts';

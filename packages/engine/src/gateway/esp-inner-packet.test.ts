@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TrafficSelector } from '@tunnelscope/ike';
-import { coversInbound, coversOutbound, ipv4Value, peekInnerIpv4, selectorCovers } from './esp-inner-packet.ts';
+import { parseIpv4 } from '../dataplane/ipv4-address.ts';
+import { coversInbound, coversOutbound, peekInnerIpv4, selectorCovers } from './esp-inner-packet.ts';
 
 function ipv4(protocol: number, source: string, destination: string, body: number[], fragmentOffset = 0): Uint8Array {
   const packet = new Uint8Array(20 + body.length);
@@ -55,7 +56,7 @@ describe('peekInnerIpv4', () => {
 
 describe('selector coverage', () => {
   it('checks address ranges, protocol and port ranges', () => {
-    const address = ipv4Value('10.10.10.7')!;
+    const address = parseIpv4('10.10.10.7')!;
     expect(selectorCovers(range('10.10.10.0', '10.10.10.255'), address, 1, undefined)).toBe(true);
     expect(selectorCovers(range('10.10.11.0', '10.10.11.255'), address, 1, undefined)).toBe(false);
     expect(selectorCovers(range('10.10.10.0', '10.10.10.255', { ipProtocol: 17 }), address, 1, 0x0800)).toBe(false);
@@ -68,7 +69,7 @@ describe('selector coverage', () => {
   });
 
   it('parses a selector once but re-reads one whose addresses were replaced', () => {
-    const address = ipv4Value('10.10.10.7')!;
+    const address = parseIpv4('10.10.10.7')!;
     const selector = { kind: 'ipv4' as const, ipProtocol: 0, startPort: 0, endPort: 0xffff, startAddress: '10.10.10.0', endAddress: '10.10.10.255' };
     expect(selectorCovers(selector, address, 1, undefined)).toBe(true);
     expect(selectorCovers(selector, address, 1, undefined)).toBe(true);

@@ -17,6 +17,7 @@
  * gives an error naming the byte offset, never a throw.
  */
 import type { TrafficSelector } from '@tunnelscope/ike';
+import { formatIpv4, parseIpv4 } from '../dataplane/ipv4-address.ts';
 
 export const IP_PROTOCOL_ICMP = 1;
 export const IP_PROTOCOL_TCP = 6;
@@ -50,10 +51,10 @@ class PeekedIpv4Facts implements InnerPacketFacts {
     readonly protocol: number,
   ) {}
   get source(): string {
-    return ipv4Text(this.sourceValue);
+    return formatIpv4(this.sourceValue);
   }
   get destination(): string {
-    return ipv4Text(this.destinationValue);
+    return formatIpv4(this.destinationValue);
   }
 }
 
@@ -86,23 +87,6 @@ export function peekInnerIpv4(packet: Uint8Array): InnerPacketPeek {
   return { ok: true, facts };
 }
 
-export function ipv4Text(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
-}
-
-/** Dotted quad to number; undefined when it is not one. */
-export function ipv4Value(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
-}
 
 /**
  * Whether one side of a packet (address, protocol, port) lies inside a
@@ -134,8 +118,8 @@ function selectorRange(selector: { readonly startAddress: string; readonly endAd
   const cached = parsedRanges.get(selector);
   // The addresses are compared too, so a selector object whose fields were replaced is parsed anew.
   if (cached !== undefined && cached.startAddress === selector.startAddress && cached.endAddress === selector.endAddress) return cached.range;
-  const start = ipv4Value(selector.startAddress);
-  const end = ipv4Value(selector.endAddress);
+  const start = parseIpv4(selector.startAddress);
+  const end = parseIpv4(selector.endAddress);
   const parsed: ParsedRange = {
     startAddress: selector.startAddress,
     endAddress: selector.endAddress,

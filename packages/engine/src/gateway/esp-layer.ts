@@ -35,7 +35,8 @@ import { describeWireSelector } from '../ike/tunnel-profile.ts';
 import type { Clock } from '../io/clock.ts';
 import type { Endpoint, Transport, TransportNotice } from '../io/transport.ts';
 import { EspErrorReporter, type EspErrorCode } from './esp-error-reporter.ts';
-import { coversInbound, coversOutbound, ipv4Value, peekInnerIpv4, type InnerPacketFacts } from './esp-inner-packet.ts';
+import { parseIpv4 } from '../dataplane/ipv4-address.ts';
+import { coversInbound, coversOutbound, peekInnerIpv4, type InnerPacketFacts } from './esp-inner-packet.ts';
 
 /** At most one acquire (negotiation started by traffic) per tunnel in this time. */
 export const ACQUIRE_INTERVAL_MS = 5_000;
@@ -197,8 +198,8 @@ export class EspLayer implements TunnelPort {
 
   /** For a packet trace: the CHILD_SA a packet from `source` to `destination` would leave on (no side effects; any protocol and port). */
   describe(tunnel: string, source: string, destination: string): TunnelDescription {
-    const sourceValue = ipv4Value(source);
-    const destinationValue = ipv4Value(destination);
+    const sourceValue = parseIpv4(source);
+    const destinationValue = parseIpv4(destination);
     if (sourceValue === undefined || destinationValue === undefined) {
       return { ok: false, reason: 'ts_mismatch', detail: `${sourceValue === undefined ? source : destination} is not an IPv4 address` };
     }

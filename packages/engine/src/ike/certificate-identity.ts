@@ -12,52 +12,18 @@
  * input); the certificate subsystem (certs/) validates certificates.
  */
 import { X509Certificate } from 'node:crypto';
-import { IdType, formatDistinguishedName } from '@tunnelscope/ike';
+import { IdType, derChildren, formatDistinguishedName, readDerTlv } from '@tunnelscope/ike';
 import type { TunnelIdentity } from '@tunnelscope/api';
 import { formatIpAddress } from '../config/ip-address.ts';
 import { splitDistinguishedName, type PeerIdentity } from '../selection/identity-matcher.ts';
 
-interface Tlv {
-  tag: number;
-  contentStart: number;
-  end: number;
-  start: number;
-}
-
-function readTlv(bytes: Uint8Array, at: number, limit: number): Tlv | undefined {
-  if (at + 2 > limit) return undefined;
-  const tag = bytes[at]!;
-  let length = bytes[at + 1]!;
-  let contentStart = at + 2;
-  if (length & 0x80) {
-    const octets = length & 0x7f;
-    if (octets === 0 || octets > 3 || contentStart + octets > limit) return undefined;
-    length = 0;
-    for (let i = 0; i < octets; i++) length = (length << 8) | bytes[contentStart + i]!;
-    contentStart += octets;
-  }
-  const end = contentStart + length;
-  return end > limit ? undefined : { tag, start: at, contentStart, end };
-}
-
-function childrenOf(bytes: Uint8Array, parent: Tlv): Tlv[] | undefined {
-  const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.end; ) {
-    const child = readTlv(bytes, at, parent.end);
-    if (!child) return undefined;
-    out.push(child);
-    at = child.end;
-  }
-  return out;
-}
-
 /** DER of the subject Name of an X.509 certificate (RFC 5280 §4.1.2.6), or undefined. */
 export function certificateSubjectDer(certificate: Uint8Array): Uint8Array | undefined {
-  const outer = readTlv(certificate, 0, certificate.length);
+  const outer = readDerTlv(certificate, 0, certificate.length);
   if (!outer || outer.tag !== 0x30) return undefined;
-  const tbs = childrenOf(certificate, outer)?.[0];
+  const tbs = derChildren(certificate, outer)?.[0];
   if (!tbs || tbs.tag !== 0x30) return undefined;
-  const fields = childrenOf(certificate, tbs);
+  const fields = derChildren(certificate, tbs);
   if (!fields) return undefined;
   // [0] version (optional), serialNumber, signature, issuer, validity, subject
   const offset = fields[0]?.tag === 0xa0 ? 1 : 0;

@@ -7,7 +7,8 @@
  * helpers, not validators.
  */
 
-interface Tlv {
+/** One DER tag-length-value: offsets into the bytes it was read from. */
+export interface DerTlv {
   readonly tag: number;
   readonly start: number;
   readonly contentStart: number;
@@ -20,7 +21,8 @@ const TAG_OID = 0x06;
 const TAG_INTEGER = 0x02;
 const TAG_CONTEXT_0 = 0xa0;
 
-function readTlv(bytes: Uint8Array, at: number, limit: number): Tlv | undefined {
+/** The TLV at `at`, within `limit`; undefined when it is malformed or runs past the limit (never throws). */
+export function readDerTlv(bytes: Uint8Array, at: number, limit: number): DerTlv | undefined {
   if (at + 2 > limit) return undefined;
   const tag = bytes[at]!;
   if ((tag & 0x1f) === 0x1f) return undefined; // multi-byte tags never occur in names
@@ -38,11 +40,12 @@ function readTlv(bytes: Uint8Array, at: number, limit: number): Tlv | undefined 
   return { tag, start: at, contentStart, end };
 }
 
-function children(bytes: Uint8Array, parent: Tlv): Tlv[] | undefined {
-  const out: Tlv[] = [];
+/** The TLVs inside a constructed TLV, or undefined when one of them is malformed. */
+export function derChildren(bytes: Uint8Array, parent: DerTlv): DerTlv[] | undefined {
+  const out: DerTlv[] = [];
   let at = parent.contentStart;
   while (at < parent.end) {
-    const child = readTlv(bytes, at, parent.end);
+    const child = readDerTlv(bytes, at, parent.end);
     if (!child) return undefined;
     out.push(child);
     at = child.end;
@@ -97,7 +100,7 @@ const ATTRIBUTE_NAMES: ReadonlyMap<string, string> = new Map([
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 
-function decodeString(bytes: Uint8Array, tlv: Tlv): string {
+function decodeString(bytes: Uint8Array, tlv: DerTlv): string {
   const content = bytes.subarray(tlv.contentStart, tlv.end);
   switch (tlv.tag) {
     case 0x0c: // UTF8String
@@ -117,17 +120,17 @@ function decodeString(bytes: Uint8Array, tlv: Tlv): string {
   }
 }
 
-function renderName(bytes: Uint8Array, name: Tlv): string | undefined {
+function renderName(bytes: Uint8Array, name: DerTlv): string | undefined {
   if (name.tag !== TAG_SEQUENCE) return undefined;
-  const rdns = children(bytes, name);
+  const rdns = derChildren(bytes, name);
   if (!rdns) return undefined;
   const parts: string[] = [];
   for (const rdn of rdns) {
     if (rdn.tag !== TAG_SET) return undefined;
-    const attributes = children(bytes, rdn);
+    const attributes = derChildren(bytes, rdn);
     if (!attributes) return undefined;
     for (const attribute of attributes) {
-      const fields = attribute.tag === TAG_SEQUENCE ? children(bytes, attribute) : undefined;
+      const fields = attribute.tag === TAG_SEQUENCE ? derChildren(bytes, attribute) : undefined;
       const oidTlv = fields?.[0];
       const valueTlv = fields?.[1];
       if (!oidTlv || !valueTlv || oidTlv.tag !== TAG_OID) return undefined;
@@ -141,18 +144,18 @@ function renderName(bytes: Uint8Array, name: Tlv): string | undefined {
 
 /** "C=SE, O=Clavister, CN=TTG" from a DER Name, or undefined if it is not one. */
 export function formatDistinguishedName(der: Uint8Array): string | undefined {
-  const name = readTlv(der, 0, der.length);
+  const name = readDerTlv(der, 0, der.length);
   if (!name || name.end !== der.length) return undefined;
   return renderName(der, name);
 }
 
 /** Subject and issuer of a DER X.509 certificate. */
 export function certificateNames(der: Uint8Array): { subject: string; issuer: string } | undefined {
-  const certificate = readTlv(der, 0, der.length);
+  const certificate = readDerTlv(der, 0, der.length);
   if (!certificate || certificate.tag !== TAG_SEQUENCE) return undefined;
-  const tbs = children(der, certificate)?.[0];
+  const tbs = derChildren(der, certificate)?.[0];
   if (!tbs || tbs.tag !== TAG_SEQUENCE) return undefined;
-  const fields = children(der, tbs);
+  const fields = derChildren(der, tbs);
   if (!fields) return undefined;
   let i = fields[0]?.tag === TAG_CONTEXT_0 ? 1 : 0; // optional [0] version
   if (fields[i]?.tag !== TAG_INTEGER) return undefined;
@@ -168,9 +171,9 @@ export function certificateNames(der: Uint8Array): { subject: string; issuer: st
 
 /** The algorithm OID of a DER AlgorithmIdentifier. */
 export function algorithmIdentifierOid(der: Uint8Array): string | undefined {
-  const sequence = readTlv(der, 0, der.length);
+  const sequence = readDerTlv(der, 0, der.length);
   if (!sequence || sequence.tag !== TAG_SEQUENCE) return undefined;
-  const oid = children(der, sequence)?.[0];
+  const oid = derChildren(der, sequence)?.[0];
   if (!oid || oid.tag !== TAG_OID) return undefined;
   return decodeOid(der.subarray(oid.contentStart, oid.end));
 }
