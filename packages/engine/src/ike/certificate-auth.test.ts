@@ -260,6 +260,36 @@ describe('"No public key found" with its precise cause', () => {
     expect(failed.evidence).toMatchObject({ cause: 'identity_mismatch' });
   });
 
+  it('identity mismatch as initiator: a valid certificate of the same CA for another gateway is refused', async () => {
+    // A expects gw-c; B answers with its own valid certificate (gw-b) from the CA A trusts.
+    const clock = new ManualClock();
+    const pki = await standardPki(clock, 'p256');
+    const bench = await startCertBench({
+      clock,
+      a: { tunnel: certTunnel('a', { remoteId: { type: 'dn', value: 'C=SE, O=Tunnelscope Test, CN=gw-c' } }), local: { 'gw-a': pki.gwA }, cas: [pki.root] },
+      b: { tunnel: certTunnel('b'), local: { 'gw-b': pki.gwB }, cas: [pki.root] },
+    });
+    bench.a.initiate('ab');
+    await bench.until(failedOrUp(bench.eventsA));
+    const failed = ofType(bench.eventsA, 'ike.negotiation.failed')[0];
+    expect(failed).toMatchObject({ code: 'no_public_key_found', evidence: { cause: 'identity_mismatch', condition: 'peer_certificate_rejected' } });
+    expect(failed!.message).toMatch(/C=SE, O=Tunnelscope Test, CN=gw-b.*expects.*CN=gw-c/);
+    expect(bench.a.listIkeSas()).toHaveLength(0);
+    expect(ofType(bench.eventsA, 'ike.sa.up')).toEqual([]);
+    // B answers our AUTHENTICATION_FAILED notice; that answer is expected, not "a tunnel up on the peer's side only".
+    await bench.until(() => ofType(bench.eventsA, 'ike.datagram.dropped').length > 0);
+    expect(ofType(bench.eventsA, 'ike.datagram.dropped').map((event) => event.reason)).toEqual(['closed_sa_answer']);
+    expect(ofType(bench.eventsA, 'log.event').filter((event) => event.code === 'ike_invalid_cookie')).toEqual([]);
+    expect(bench.b.listIkeSas()).toHaveLength(0);
+  });
+
+  it('identity mismatch as responder: selection keeps the tunnel by address, the certificate\'s name is not the one expected', async () => {
+    // B expects gw-c from A's address; A sends its own valid certificate (gw-a) from the CA B trusts.
+    const { failed } = await failing({ bTunnel: { remoteId: { type: 'dn', value: 'C=SE, O=Tunnelscope Test, CN=gw-c' } } });
+    expect(failed.evidence).toMatchObject({ cause: 'identity_mismatch', selection: 'kept-without-identity-match', expectedIdentity: { type: 'dn', value: 'C=SE, O=Tunnelscope Test, CN=gw-c' } });
+    expect(failed.message).toMatch(/CN=gw-a.*expects.*CN=gw-c/);
+  });
+
   it('wrong purpose: no digitalSignature key usage', async () => {
     const { failed } = await failing({ a: { digitalSignature: false } });
     expect(failed.evidence).toMatchObject({ cause: 'wrong_purpose' });

@@ -44,7 +44,7 @@ import {
   type SignatureHash,
 } from '@tunnelscope/ike';
 import type { CertificatePort, LocalCredential, LocalCredentialResult, PeerVerification } from '../certs/contract.ts';
-import { createIdentityMatcher, describePeerIdentity, matchIdentity, type IdentityMatcher, type PeerIdentity } from '../selection/identity-matcher.ts';
+import { createIdentityMatcher, describePeerIdentity, describeTunnelIdentity, matchIdentity, type IdentityMatcher, type PeerIdentity } from '../selection/identity-matcher.ts';
 import { childOfferPayloads } from './child-negotiation.ts';
 import { clientAuthPayloads } from './config-payloads.ts';
 import { certificateSubjectAltNames, certificateSubjectDer, encodeDistinguishedName, peerIdentityAsConfig } from './certificate-identity.ts';
@@ -379,13 +379,36 @@ export function handleCertificateAuthResponse(core: IkeDaemonCore, sa: IkeSa, pa
     failAsInitiator(core, sa, outstanding, 'bad_signature', `${sa.remote.address} authenticates with a pre-shared key (AUTH method 2), "${sa.tunnel!.name}" expects a certificate signature`, { authMethod: auth.method });
     return;
   }
+  // As initiator no tunnel selection compared the responder's identity with the one we expect.
+  const mismatch = identityMismatch(sa, payloads, idr);
+  if (mismatch) {
+    failAsInitiator(core, sa, outstanding, 'identity_mismatch', mismatch.detail, mismatch.evidence);
+    return;
+  }
   parkForVerification(core, sa, { role: 'initiator', peerId: idr, auth, payloads, datagramIds: [...outstanding.datagramIds], outstanding });
+}
+
+/**
+ * The peer's ID against the tunnel's remoteId, with the same matcher as
+ * tunnel selection (subjectAltNames of the CERT included). A certificate
+ * from the right CA for ANOTHER gateway must not authenticate this tunnel:
+ * as initiator nothing else compares, and as responder selection may have
+ * kept the tunnel without an identity match (so a PSK tunnel can still tell
+ * a wrong key from a wrong name).
+ */
+function identityMismatch(sa: IkeSa, payloads: readonly Payload[], id: IdPayload): { detail: string; evidence: Record<string, unknown> } | undefined {
+  const tunnel = sa.tunnel!;
+  const verdict = certificateIdentityMatcher(payloads)(tunnel.remoteId, id);
+  if (verdict.matched) return undefined;
+  return {
+    detail: `${sa.remote.address} identified as ${describePeerIdentity(id)}, "${tunnel.name}" expects ${describeTunnelIdentity(tunnel.remoteId)} (${verdict.reason})`,
+    evidence: { peerIdentity: peerIdentityAsConfig(id), expectedIdentity: { ...tunnel.remoteId } },
+  };
 }
 
 function failAsInitiator(core: IkeDaemonCore, sa: IkeSa, outstanding: OutstandingRequest, cause: string, detail: string, evidence: Record<string, unknown>): void {
   // RFC 7296 §2.21.2: tell the responder, then forget the SA (as the PSK path does).
-  const notice = core.buildMessage(sa, ExchangeType.INFORMATIONAL, sa.nextRequestId++, false, [notifyPayload(NotifyType.AUTHENTICATION_FAILED)]);
-  core.transmitMessage(sa, notice, sa.local, sa.remote, sa.role);
+  core.sendFinalNotice(sa, [notifyPayload(NotifyType.AUTHENTICATION_FAILED)]);
   failNegotiation(core, sa, outstanding, {
     condition: cause === 'local_certificate' ? 'local_certificate_unusable' : 'peer_certificate_rejected',
     phase: 'ike',
@@ -425,6 +448,11 @@ export function handleCertificateAuthRequest(
   }
   if (context.auth.method === AuthMethod.SHARED_KEY_MIC) {
     failAsResponder(core, sa, header, datagramIds, 'bad_signature', `${sa.remote.address} authenticates with a pre-shared key (AUTH method 2), "${tunnel.name}" expects a certificate signature`, { authMethod: context.auth.method });
+    return;
+  }
+  const mismatch = identityMismatch(sa, payloads, context.idi);
+  if (mismatch) {
+    failAsResponder(core, sa, header, datagramIds, 'identity_mismatch', mismatch.detail, { ...mismatch.evidence, selection: context.selection.outcome });
     return;
   }
   parkForVerification(core, sa, { role: 'responder', peerId: context.idi, auth: context.auth, payloads, datagramIds, header, selection: context.selection });

@@ -139,6 +139,8 @@ export class IkeDaemonCore {
   private readonly peerOffers = new Map<string, Proposal[]>();
   /** Last answers of refused negotiations, by our SPI, for the peer's retransmissions. */
   private readonly tombstones = new Map<string, { response: NonNullable<IkeSa['lastResponse']>; until: number }>();
+  /** IKE SAs we closed right after a one-way notice (sendFinalNotice): our SPI -> the notice's message id, until when its answer is expected. */
+  private readonly finalNotices = new Map<string, { messageId: number; until: number }>();
   /** The last coded event emitted (for callers that report it as a lifecycle failure). */
   lastLog: LogEvent | undefined;
   private timers = new Map<string, number>();
@@ -436,6 +438,7 @@ export class IkeDaemonCore {
       (bytesEqual(theirKnown, theirSpi) || (sa.state === 'init_sent' && header.exchangeType === ExchangeType.IKE_SA_INIT));
     if (!sa || !spiMatches) {
       if (!header.response && this.resendFromTombstone(spiHex(ourSpi), header, datagram, record)) return;
+      if (header.response && this.consumeFinalNoticeAnswer(spiHex(ourSpi), header, datagram, record)) return;
       this.onUnknownSa(datagram, header, record);
       return;
     }
@@ -458,6 +461,30 @@ export class IkeDaemonCore {
     this.snoopRaw(datagram, record, `${exchangeName(header.exchangeType)} request ${header.messageId} (retransmission for a refused negotiation, answer resent)`);
     this.drops.replayed++;
     this.sendDatagrams(undefined, tombstone.response.datagrams, datagram.local, datagram.remote);
+    return true;
+  }
+
+  /**
+   * RFC 7296 §2.21.2: an initiator that refuses the responder's AUTH tells it
+   * in one INFORMATIONAL and forgets the IKE SA without waiting. The answer to
+   * that notice is expected for a while and consumed quietly, instead of being
+   * reported as an IKE SA up on the peer's side only (it is, but only until
+   * the peer reads our notice).
+   */
+  sendFinalNotice(sa: IkeSa, payloads: Payload[]): void {
+    const messageId = sa.nextRequestId++;
+    const notice = this.buildMessage(sa, ExchangeType.INFORMATIONAL, messageId, false, payloads);
+    this.transmitMessage(sa, notice, sa.local, sa.remote, sa.role);
+    for (const [spi, entry] of this.finalNotices) if (entry.until <= this.now) this.finalNotices.delete(spi);
+    this.finalNotices.set(spiHex(sa.role === 'initiator' ? sa.spiI : sa.spiR), { messageId, until: this.now + this.options.halfOpenTimeoutMs });
+  }
+
+  private consumeFinalNoticeAnswer(ourSpi: string, header: IkeHeader, datagram: Datagram, record: StoredDatagram): boolean {
+    const entry = this.finalNotices.get(ourSpi);
+    if (!entry || entry.until <= this.now || entry.messageId !== header.messageId || header.exchangeType !== ExchangeType.INFORMATIONAL) return false;
+    this.finalNotices.delete(ourSpi);
+    this.snoopRaw(datagram, record, `INFORMATIONAL response ${header.messageId} (the answer to our AUTHENTICATION_FAILED notice; the IKE SA is already closed here)`);
+    this.drop('closed_sa_answer', datagram, record);
     return true;
   }
 

@@ -237,6 +237,7 @@ export const DROP_REASONS = {
   ikev1: 'IKEv1 (major version 1)',
   unsupported_version: 'unknown IKE major version',
   unknown_spi: 'no IKE SA with these SPIs',
+  closed_sa_answer: 'the answer to our last notice for an IKE SA we already closed (AUTHENTICATION_FAILED as initiator)',
   integrity_failed: 'SK payload integrity check failed',
   replayed: 'message id outside the window (old or replayed)',
   unexpected_response: 'response for no outstanding request',

@@ -105,8 +105,7 @@ export function handleAuthResponse(core: IkeDaemonCore, sa: IkeSa, message: IkeM
     const results = record ? testCandidates(record, pskCandidates(core.config, tunnel)) : [];
     if (record) core.emit(pskDiagnosisEvent(record, results, core.now));
     // RFC 7296 §2.21.2: tell the responder, then forget the SA.
-    const notice = core.buildMessage(sa, ExchangeType.INFORMATIONAL, sa.nextRequestId++, false, [notifyPayload(NotifyType.AUTHENTICATION_FAILED)]);
-    core.transmitMessage(sa, notice, sa.local, sa.remote, sa.role);
+    core.sendFinalNotice(sa, [notifyPayload(NotifyType.AUTHENTICATION_FAILED)]);
     failNegotiation(core, sa, outstanding, {
       condition: auth.method === AuthMethod.SHARED_KEY_MIC ? 'auth_psk_mismatch' : 'auth_method_without_public_key',
       phase: 'ike',
