@@ -6,7 +6,7 @@
  * events, and nothing of the peers.
  */
 import { TUNNEL_DEFAULTS, type GatewayConfig, type TunnelConfig } from '@tunnelscope/api';
-import { IkeGateway, seededEntropy, type GatewayEvent } from '@tunnelscope/engine';
+import { CertificateService, IkeGateway, seededEntropy, type GatewayEvent } from '@tunnelscope/engine';
 import { ManualClock, MemoryNetwork, MemoryTransport, type WireFilter } from '@tunnelscope/test-utils';
 import type { DiagnosisEvent, SaStateSnapshot } from '../model/diagnosis-input.ts';
 
@@ -93,22 +93,32 @@ export class Lab {
   static async start(options: {
     /** `network`: interfaces, rules, routes and hosts of the data plane (the rest of the config is made from the tunnels). */
     ours: { address: string; tunnels: TunnelConfig[]; engine?: Partial<GatewayConfig['engine']>; network?: DataPlaneSettings };
-    peers: Array<{ address: string; tunnels: TunnelConfig[]; network?: DataPlaneSettings }>;
+    /** `engine.certificateDirectory`: the peer gets a certificate service over it, as ours does. */
+    peers: Array<{ address: string; tunnels: TunnelConfig[]; engine?: Partial<GatewayConfig['engine']>; network?: DataPlaneSettings }>;
     seed: string;
     start?: number;
   }): Promise<Lab> {
     const lab = new Lab(options.seed, options.start ?? Date.UTC(2026, 0, 1, 12, 0, 0));
     lab.ours = await lab.startNode(options.ours.address, { ...makeConfig(options.ours.tunnels, options.ours.engine), ...options.ours.network }, true);
-    for (const peer of options.peers) lab.peers.set(peer.address, await lab.startNode(peer.address, { ...makeConfig(peer.tunnels), ...peer.network }, false));
+    for (const peer of options.peers) lab.peers.set(peer.address, await lab.startNode(peer.address, { ...makeConfig(peer.tunnels, peer.engine), ...peer.network }, false));
     return lab;
   }
 
   private async startNode(address: string, config: GatewayConfig, ours: boolean): Promise<Node> {
+    // A certificate directory in the config gets the engine's certificate service on the lab clock, as the server wires it.
+    const directory = config.engine.certificateDirectory;
+    let certificates: CertificateService | undefined;
+    if (directory !== undefined && directory !== '') {
+      certificates = new CertificateService({ directory, clock: this.clock, timeZone: config.timeZone, dnsServers: config.dnsServers });
+      certificates.applyConfig(config);
+      await certificates.load();
+    }
     const gateway = new IkeGateway({
       config,
       transport: new MemoryTransport(this.network, [address], config.engine.ikePort, config.engine.natTPort),
       clock: this.clock,
       entropy: seededEntropy(`${this.seed}-${address}-${this.restarts}`),
+      ...(certificates ? { certificates } : {}),
     });
     const node: Node = { address, config, gateway, events: [] };
     gateway.subscribe((event) => {
@@ -143,6 +153,18 @@ export class Lab {
 
   settle(): void {
     this.network.deliverAll();
+  }
+
+  /**
+   * Delivers until quiet, also across the certificate checks the gateways
+   * park off their cores (verifyPeer answers asynchronously, without any
+   * clock step).
+   */
+  async settleAsync(rounds = 50): Promise<void> {
+    for (let round = 0; round < rounds; round++) {
+      this.network.deliverAll();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   advance(ms: number, stepMs = 1000): void {

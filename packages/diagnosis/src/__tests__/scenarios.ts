@@ -12,7 +12,10 @@ import type { FindingCode } from '../model/finding.ts';
 import { Lab, makeConfig, makeTunnel, mirrorTunnel, type DataPlaneSettings } from './lab-bench.ts';
 import type { GatewayConfig } from '@tunnelscope/api';
 
-import { seededRng, type Rng } from '@tunnelscope/test-utils';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCa, issueCertificate, seededRng, writeCertificateDirectory, type Rng } from '@tunnelscope/test-utils';
 
 export { seededRng, type Rng };
 
@@ -123,7 +126,12 @@ interface Stage {
 async function stage(
   rng: Rng,
   seed: string,
-  scenarioTunnels: (facts: VariantFacts) => { ours: TunnelConfig[]; network?: DataPlaneSettings; peers: Array<{ address: string; tunnels: TunnelConfig[]; network?: DataPlaneSettings }> },
+  scenarioTunnels: (facts: VariantFacts) => {
+    ours: TunnelConfig[];
+    network?: DataPlaneSettings;
+    engine?: Partial<GatewayConfig['engine']>;
+    peers: Array<{ address: string; tunnels: TunnelConfig[]; network?: DataPlaneSettings; engine?: Partial<GatewayConfig['engine']> }>;
+  },
 ): Promise<Stage> {
   const facts = new VariantFacts(rng);
   const healthyPeers = [facts.peerAddress(), facts.peerAddress()];
@@ -131,7 +139,12 @@ async function stage(
   const scenario = scenarioTunnels(facts);
   const lab = await Lab.start({
     seed,
-    ours: { address: facts.ourAddress, tunnels: [...healthy, ...scenario.ours], engine: { snoop: { mode: facts.snoop ? 'brief' : 'off', peer: '' } }, ...(scenario.network ? { network: scenario.network } : {}) },
+    ours: {
+      address: facts.ourAddress,
+      tunnels: [...healthy, ...scenario.ours],
+      engine: { snoop: { mode: facts.snoop ? 'brief' : 'off', peer: '' }, ...scenario.engine },
+      ...(scenario.network ? { network: scenario.network } : {}),
+    },
     peers: [...healthy.map((tunnel) => ({ address: tunnel.remoteEndpoint, tunnels: [mirrorTunnel(tunnel)] })), ...scenario.peers],
   });
   for (const tunnel of healthy) {
@@ -769,6 +782,76 @@ export const SCENARIOS: readonly Scenario[] = [
       await lab.restart(ours.remoteEndpoint);
       lab.advance((renegotiateAfterLost + 4) * intervalSeconds * 1000, 1_000);
       return finish(staged, [ours.name], 'keepalive_renegotiated', `${weInitiate ? 'we' : 'the peer'} initiated; renegotiate after ${renegotiateAfterLost} lost probes every ${intervalSeconds} s`);
+    },
+  },
+  // Certificates (issue 7): appended, so the seeds of the scenarios above stay as they were.
+  {
+    name: 'No public key found (expired, not yet valid by a zone offset, other CA, identity mismatch)',
+    async run(rng, seed) {
+      const cause = rng.pick(['expired', 'not_yet_valid', 'other_ca', 'identity_mismatch'] as const);
+      const weInitiate = rng.bool();
+      const HOUR = 3_600_000;
+      const DAY = 24 * HOUR;
+      const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+      const org = rng.pick(['Example Corp', 'Northwind', 'Contoso', 'Tunnelscope Test']);
+      const ourCa = await createCa({ subject: `C=SE, O=${org}, CN=${org} Root CA`, notBefore: new Date(now - 30 * DAY), notAfter: new Date(now + 3650 * DAY) });
+      const otherCa = await createCa({ subject: `C=SE, O=Elsewhere ${rng.int(1, 99)}, CN=Other Root CA`, notBefore: new Date(now - 30 * DAY), notAfter: new Date(now + 3650 * DAY) });
+      const peerName = `CN=peer-gw-${rng.int(10, 99)}`;
+      const offsetHours = rng.int(1, 3);
+      const peerValidity = {
+        expired: { notBefore: new Date(now - 400 * DAY), notAfter: new Date(now - rng.int(1, 30) * DAY) },
+        not_yet_valid: { notBefore: new Date(now + offsetHours * HOUR + rng.int(0, 5) * 60_000), notAfter: new Date(now + 365 * DAY) },
+        other_ca: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) },
+        identity_mismatch: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) },
+      }[cause];
+      const ourCertificate = await issueCertificate({ ca: ourCa, subject: `C=SE, O=${org}, CN=hq-gw`, validity: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) } });
+      const peerCertificate = await issueCertificate({ ca: cause === 'other_ca' ? otherCa : ourCa, subject: `C=SE, O=${org}, ${peerName}`, validity: peerValidity });
+      const ourDirectory = await mkdtemp(join(tmpdir(), 'diag-certs-ours-'));
+      const peerDirectory = await mkdtemp(join(tmpdir(), 'diag-certs-peer-'));
+      await writeCertificateDirectory(ourDirectory, { local: [{ name: 'hq-gw', certificate: ourCertificate }], cas: [{ name: 'root', certificate: ourCa }] });
+      await writeCertificateDirectory(peerDirectory, {
+        local: [{ name: 'peer-gw', certificate: peerCertificate, ...(cause === 'other_ca' ? { chain: [] } : {}) }],
+        cas: [{ name: 'root', certificate: ourCa }],
+      });
+      // Identity mismatch: we expect another name than the one the (valid) certificate carries.
+      const expectedPeer = cause === 'identity_mismatch' ? `C=SE, O=${org}, CN=peer-gw-${rng.int(100, 199)}` : peerCertificate.subject;
+      let ours!: TunnelConfig;
+      try {
+        const staged = await stage(rng, seed, (facts) => {
+          const peer = facts.peerAddress();
+          ours = facts.tunnel(peer, {
+            localId: { type: 'dn', value: ourCertificate.subject },
+            remoteId: { type: 'dn', value: expectedPeer },
+            auth: { method: 'certificate', certificate: 'hq-gw', rootCertificates: ['root'] },
+          });
+          return {
+            ours: [ours],
+            engine: { certificateDirectory: ourDirectory },
+            peers: [
+              {
+                address: peer,
+                tunnels: [
+                  mirrorTunnel(ours, {
+                    localId: { type: 'dn', value: peerCertificate.subject },
+                    remoteId: { type: 'dn', value: ourCertificate.subject },
+                    auth: { method: 'certificate', certificate: 'peer-gw', rootCertificates: ['root'] },
+                  }),
+                ],
+                engine: { certificateDirectory: peerDirectory },
+              },
+            ],
+          };
+        });
+        const { lab } = staged;
+        if (weInitiate) lab.gateway.initiate(ours.name);
+        else lab.peer(ours.remoteEndpoint).initiate(ours.name);
+        await staged.lab.settleAsync();
+        const expected = { expired: 'certificate_expired', not_yet_valid: 'certificate_not_yet_valid', other_ca: 'certificate_other_ca', identity_mismatch: 'certificate_identity_mismatch' } as const;
+        return await finish(staged, [ours.name], expected[cause], `${weInitiate ? 'we' : 'the peer'} initiate; the peer's certificate: ${cause}${cause === 'not_yet_valid' ? ` (${offsetHours} h ahead)` : ''}`);
+      } finally {
+        await rm(ourDirectory, { recursive: true, force: true });
+        await rm(peerDirectory, { recursive: true, force: true });
+      }
     },
   },
 ];
