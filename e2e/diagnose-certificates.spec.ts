@@ -5,19 +5,7 @@
  * (expired, with the certificate's dates against the gateway clock), and the
  * Certificates view holds the peer's certificate with an Expired badge.
  */
-import type { Page } from '@playwright/test';
-import type { RunningServer } from './support/server-process.ts';
-import { apiJson, expect, labTest as test, logIn, saveScreenshot } from './support/lab-fixtures.ts';
-
-async function startOnlyScenario(page: Page, server: RunningServer, scenarioId: string): Promise<void> {
-  await page.goto(`${server.url}lab`);
-  const table = page.getByTestId('lab-scenarios');
-  await page.getByTestId('lab-stop-all').click();
-  await expect(table.locator('tr[data-running="true"]')).toHaveCount(0, { timeout: 30_000 });
-  const row = table.locator(`tr[data-scenario="${scenarioId}"]`);
-  await row.getByTestId('lab-start').click();
-  await expect(row).toHaveAttribute('data-running', 'true');
-}
+import { apiJson, expect, labTest as test, startOnlyScenario, logIn, saveScreenshot } from './support/lab-fixtures.ts';
 
 test('expired peer certificate: No public key found with its cause, and the cache shows it Expired', async ({ page, server }) => {
   test.setTimeout(180_000);

@@ -6,19 +6,7 @@
  * the seed's rule as a previewed diff, and once applied the peer's pings
  * create allowed ICMP flows from the tunnel in the Flows view.
  */
-import type { Page } from '@playwright/test';
-import type { RunningServer } from './support/server-process.ts';
-import { apiJson, expect, labTest as test, logIn, saveScreenshot } from './support/lab-fixtures.ts';
-
-async function startOnlyScenario(page: Page, server: RunningServer, scenarioId: string): Promise<void> {
-  await page.goto(`${server.url}lab`);
-  const table = page.getByTestId('lab-scenarios');
-  await page.getByTestId('lab-stop-all').click();
-  await expect(table.locator('tr[data-running="true"]')).toHaveCount(0, { timeout: 30_000 });
-  const row = table.locator(`tr[data-scenario="${scenarioId}"]`);
-  await row.getByTestId('lab-start').click();
-  await expect(row).toHaveAttribute('data-running', 'true');
-}
+import { apiJson, expect, labTest as test, startOnlyScenario, logIn, saveScreenshot } from './support/lab-fixtures.ts';
 
 test('missing ICMP rule: found from the drops, fixed with the seed rule, and the pings then pass', async ({ page, server }) => {
   test.setTimeout(180_000);

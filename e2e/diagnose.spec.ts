@@ -11,21 +11,7 @@
  *    swanctl.conf for the peer.
  * 3. A viewer reads findings but gets no fix, PSK or wizard controls.
  */
-import type { Page } from '@playwright/test';
-import type { RunningServer } from './support/server-process.ts';
-import { apiJson, evidenceIdOf, expect, labTest as test, lastEventId, logIn, saveScreenshot, tunnelState } from './support/lab-fixtures.ts';
-
-async function startOnlyScenario(page: Page, server: RunningServer, scenarioId: string): Promise<number> {
-  await page.goto(`${server.url}lab`);
-  const table = page.getByTestId('lab-scenarios');
-  await page.getByTestId('lab-stop-all').click();
-  await expect(table.locator('tr[data-running="true"]')).toHaveCount(0, { timeout: 30_000 });
-  const mark = await lastEventId(page, server);
-  const row = table.locator(`tr[data-scenario="${scenarioId}"]`);
-  await row.getByTestId('lab-start').click();
-  await expect(row).toHaveAttribute('data-running', 'true');
-  return mark;
-}
+import { apiJson, evidenceIdOf, expect, labTest as test, startOnlyScenario, lastEventId, logIn, saveScreenshot, tunnelState } from './support/lab-fixtures.ts';
 
 test('roaming tunnel above: the wizard finds the wrong tunnel selected, and the offered fix brings the tunnel up', async ({ page, server }) => {
   test.setTimeout(240_000);

@@ -49,4 +49,21 @@ export function evidenceIdOf(href: string | null): number {
   return match ? Number(match[1]) : -1;
 }
 
+/**
+ * Stops every lab scenario from the Lab view, then starts only `scenarioId`.
+ * Returns the last stored event id before the start (events after it belong
+ * to this run).
+ */
+export async function startOnlyScenario(page: Page, server: RunningServer, scenarioId: string): Promise<number> {
+  await page.goto(`${server.url}lab`);
+  const table = page.getByTestId('lab-scenarios');
+  await page.getByTestId('lab-stop-all').click();
+  await expect(table.locator('tr[data-running="true"]')).toHaveCount(0, { timeout: 30_000 });
+  const mark = await lastEventId(page, server);
+  const row = table.locator(`tr[data-scenario="${scenarioId}"]`);
+  await row.getByTestId('lab-start').click();
+  await expect(row).toHaveAttribute('data-running', 'true');
+  return mark;
+}
+
 export { apiJson, expect, logIn, saveScreenshot };
