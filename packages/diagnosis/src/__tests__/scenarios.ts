@@ -10,7 +10,7 @@ import type { TunnelConfig } from '@tunnelscope/api';
 import type { DiagnosisEvent, SaStateSnapshot } from '../model/diagnosis-input.ts';
 import type { FindingCode } from '../model/finding.ts';
 import { Lab, makeConfig, makeTunnel, mirrorTunnel, type DataPlaneSettings } from './lab-bench.ts';
-import type { GatewayConfig } from '@tunnelscope/api';
+import type { GatewayConfig, IpRule } from '@tunnelscope/api';
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -182,6 +182,28 @@ function initiate(lab: Lab, ours: boolean, tunnel: TunnelConfig): void {
 function hostsOf(network: string): { gateway: string; host: string } {
   const base = network.split('/')[0]!.split('.').slice(0, 3).join('.');
   return { gateway: `${base}.1`, host: `${base}.20` };
+}
+
+/**
+ * One gateway's side of `tunnel`'s data plane: ext and int interfaces, its
+ * protected network on int (with a host at .20 unless `host: false`), the far
+ * network routed into the tunnel, and `ipRules`.
+ */
+function siteNetwork(address: string, tunnel: TunnelConfig, side: 'ours' | 'peer', ipRules: IpRule[], options: { host?: boolean } = {}): DataPlaneSettings {
+  const own = side === 'ours' ? tunnel.localNetworks[0]! : tunnel.remoteNetworks[0]!;
+  const far = side === 'ours' ? tunnel.remoteNetworks[0]! : tunnel.localNetworks[0]!;
+  return {
+    interfaces: [
+      { name: 'ext', addresses: [`${address}/24`], description: '' },
+      { name: 'int', addresses: [`${hostsOf(own).gateway}/24`], description: '' },
+    ],
+    ipRules,
+    routes: [
+      { network: own, interface: 'int', gateway: '', metric: 0 },
+      { network: far, interface: tunnel.name, gateway: '', metric: 0 },
+    ],
+    ...(options.host === false ? {} : { hosts: [{ name: side === 'ours' ? 'hq-host' : 'site-host', interface: 'int', address: hostsOf(own).host, services: ['icmp', 'udp'] }] }),
+  };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -441,33 +463,12 @@ export const SCENARIOS: readonly Scenario[] = [
         const dropAll = { name: 'drop-rest', action: 'Drop' as const, sourceInterface: 'any', sourceNetwork: 'all-nets-ip4', destinationInterface: 'any', destinationNetwork: 'all-nets-ip4', service: 'all_services' };
         return {
           ours: [ours],
-          network: {
-            interfaces: [
-              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
-              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
-            ],
-            ipRules: dropRule ? [allowTraffic, dropAll] : [allowTraffic],
-            routes: [
-              { network: local, interface: 'int', gateway: '', metric: 0 },
-              { network: remote, interface: ours.name, gateway: '', metric: 0 },
-            ],
-          },
+          network: siteNetwork(facts.ourAddress, ours, 'ours', dropRule ? [allowTraffic, dropAll] : [allowTraffic], { host: false }),
           peers: [
             {
               address: peer,
               tunnels: [mirrorTunnel(ours)],
-              network: {
-                interfaces: [
-                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
-                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
-                ],
-                ipRules: [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
-                routes: [
-                  { network: remote, interface: 'int', gateway: '', metric: 0 },
-                  { network: local, interface: ours.name, gateway: '', metric: 0 },
-                ],
-                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
-              },
+              network: siteNetwork(peer, ours, 'peer', [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }]),
             },
           ],
         };
@@ -488,39 +489,16 @@ export const SCENARIOS: readonly Scenario[] = [
       const staged = await stage(rng, seed, (facts) => {
         const peer = facts.peerAddress();
         ours = facts.tunnel(peer, { dpd: { enabled: true, intervalSeconds: rng.pick([10, 30]), timeoutSeconds: 120 } });
-        const local = ours.localNetworks[0]!;
         const remote = ours.remoteNetworks[0]!;
         return {
           ours: [ours],
-          network: {
-            interfaces: [
-              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
-              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
-            ],
-            ipRules: [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'any', destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
-            routes: [
-              { network: local, interface: 'int', gateway: '', metric: 0 },
-              { network: remote, interface: ours.name, gateway: '', metric: 0 },
-            ],
-            hosts: [{ name: 'hq-host', interface: 'int', address: hostsOf(local).host, services: ['icmp', 'udp'] }],
-          },
+          network: siteNetwork(facts.ourAddress, ours, 'ours', [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'any', destinationNetwork: 'all-nets-ip4', service: 'all_services' }]),
           peers: [
             {
               address: peer,
               // The peer has no DPD: it never notices that we dropped the tunnel.
               tunnels: [mirrorTunnel(ours, { dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 } })],
-              network: {
-                interfaces: [
-                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
-                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
-                ],
-                ipRules: [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }],
-                routes: [
-                  { network: remote, interface: 'int', gateway: '', metric: 0 },
-                  { network: local, interface: ours.name, gateway: '', metric: 0 },
-                ],
-                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
-              },
+              network: siteNetwork(peer, ours, 'peer', [{ name: 'site-out', action: 'Allow', sourceInterface: 'int', sourceNetwork: remote, destinationInterface: ours.name, destinationNetwork: 'all-nets-ip4', service: 'all_services' }]),
             },
           ],
         };
@@ -587,35 +565,13 @@ export const SCENARIOS: readonly Scenario[] = [
         const remote = ours.remoteNetworks[0]!;
         return {
           ours: [ours],
-          network: {
-            interfaces: [
-              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
-              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
-            ],
-            ipRules: [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'int', destinationNetwork: local, service: 'all_services' }],
-            routes: [
-              { network: local, interface: 'int', gateway: '', metric: 0 },
-              { network: remote, interface: ours.name, gateway: '', metric: 0 },
-            ],
-            hosts: [{ name: 'hq-host', interface: 'int', address: hostsOf(local).host, services: ['icmp', 'udp'] }],
-          },
+          network: siteNetwork(facts.ourAddress, ours, 'ours', [{ name: 'branch-to-hq', action: 'Allow' as const, sourceInterface: ours.name, sourceNetwork: remote, destinationInterface: 'int', destinationNetwork: local, service: 'all_services' }]),
           peers: [
             {
               address: peer,
               tunnels: [mirrorTunnel(ours, { keepAlive: { enabled: false, sourceAddress: '', destinationAddress: '' } })],
-              network: {
-                interfaces: [
-                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
-                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
-                ],
-                // Either the probes reach the site network and find nobody, or the peer's rule set drops them.
-                ipRules: peerDropsIcmp ? [] : [{ name: 'hq-to-site', action: 'Allow', sourceInterface: ours.name, sourceNetwork: local, destinationInterface: 'int', destinationNetwork: remote, service: 'all_services' }],
-                routes: [
-                  { network: remote, interface: 'int', gateway: '', metric: 0 },
-                  { network: local, interface: ours.name, gateway: '', metric: 0 },
-                ],
-                hosts: [{ name: 'site-host', interface: 'int', address: hostsOf(remote).host, services: ['icmp', 'udp'] }],
-              },
+              // Either the probes reach the site network and find nobody, or the peer's rule set drops them.
+                network: siteNetwork(peer, ours, 'peer', peerDropsIcmp ? [] : [{ name: 'hq-to-site', action: 'Allow', sourceInterface: ours.name, sourceNetwork: local, destinationInterface: 'int', destinationNetwork: remote, service: 'all_services' }]),
             },
           ],
         };
@@ -745,32 +701,16 @@ export const SCENARIOS: readonly Scenario[] = [
           dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 },
           keepAlive: { enabled: true, sourceAddress: hostsOf(networks.local).gateway, destinationAddress: hostsOf(networks.remote).gateway, intervalSeconds, renegotiateAfterLost },
         });
-        const local = ours.localNetworks[0]!;
-        const remote = ours.remoteNetworks[0]!;
         return {
           ours: [ours],
-          network: {
-            interfaces: [
-              { name: 'ext', addresses: [`${facts.ourAddress}/24`], description: '' },
-              { name: 'int', addresses: [`${hostsOf(local).gateway}/24`], description: '' },
-            ],
-            routes: [
-              { network: local, interface: 'int', gateway: '', metric: 0 },
-              { network: remote, interface: ours.name, gateway: '', metric: 0 },
-            ],
-          },
+          network: siteNetwork(facts.ourAddress, ours, 'ours', [], { host: false }),
           peers: [
             {
               address: peer,
               tunnels: [mirrorTunnel(ours, { dpd: { enabled: false, intervalSeconds: 30, timeoutSeconds: 150 }, keepAlive: { enabled: false, sourceAddress: '', destinationAddress: '' } })],
-              network: {
-                interfaces: [
-                  { name: 'ext', addresses: [`${peer}/24`], description: '' },
-                  { name: 'int', addresses: [`${hostsOf(remote).gateway}/24`], description: '' },
-                ],
-                ipRules: [{ name: 'ping-core', action: 'Allow', sourceInterface: ours.name, sourceNetwork: 'all-nets-ip4', destinationInterface: 'core', destinationNetwork: 'all-nets-ip4', service: 'ICMP' }],
-                routes: [{ network: local, interface: ours.name, gateway: '', metric: 0 }],
-              },
+              network: siteNetwork(peer, ours, 'peer', [
+                { name: 'ping-core', action: 'Allow', sourceInterface: ours.name, sourceNetwork: 'all-nets-ip4', destinationInterface: 'core', destinationNetwork: 'all-nets-ip4', service: 'ICMP' },
+              ]),
             },
           ],
         };
